@@ -106,18 +106,27 @@ class HttpTransport:
     def _classify(self, error, is_write, operation):
         what = operation or "call"
         if _never_sent(error):
-            return TransientError(f"cannot reach {self.system} ({what}): {type(error).__name__}", system=self.system)
+            return TransientError(
+                f"cannot reach {self.system} ({what}): {type(error).__name__}", system=self.system
+            )
         if is_write:
             return OutcomeUnknownError(
                 f"no answer from {self.system} to {what} ({type(error).__name__}); the write may have been applied",
                 system=self.system,
             )
-        return TransientError(f"no answer from {self.system} to {what}: {type(error).__name__}", system=self.system)
+        return TransientError(
+            f"no answer from {self.system} to {what}: {type(error).__name__}", system=self.system
+        )
 
     def _log(self, operation, status, started, detail=""):
         # Never the URL's query, the body or headers: they can hold tokens and session ids.
         logger.info(
-            "%s %s -> %s in %.0f ms %s", self.system, operation, status, (time.monotonic() - started) * 1000, detail
+            "%s %s -> %s in %.0f ms %s",
+            self.system,
+            operation,
+            status,
+            (time.monotonic() - started) * 1000,
+            detail,
         )
 
     def close(self):

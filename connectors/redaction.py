@@ -26,10 +26,10 @@ REDACTED = "***"
 _KEY_ALTERNATION = "|".join(re.escape(k) for k in SECRET_KEYS)
 # "key": "value"  |  key=value  |  key: value  (JSON bodies, query strings, header dumps)
 _PATTERNS = [
-    re.compile(r'(?i)("(?:%s)"\s*:\s*")([^"]*)(")' % _KEY_ALTERNATION),
-    re.compile(r"(?i)('(?:%s)'\s*:\s*')([^']*)(')" % _KEY_ALTERNATION),
-    re.compile(r"(?i)\b((?:%s)=)([^;&\s,]+)()" % _KEY_ALTERNATION),
-    re.compile(r"(?i)\b((?:%s):\s*)([^\s,;]+)()" % _KEY_ALTERNATION),
+    re.compile(r'(?i)("(?:' + _KEY_ALTERNATION + r')"\s*:\s*")([^"]*)(")'),
+    re.compile(r"(?i)('(?:" + _KEY_ALTERNATION + r")'\s*:\s*')([^']*)(')"),
+    re.compile(r"(?i)\b((?:" + _KEY_ALTERNATION + r")=)([^;&\s,]+)()"),
+    re.compile(r"(?i)\b((?:" + _KEY_ALTERNATION + r"):\s*)([^\s,;]+)()"),
 ]
 _SECRET_KEYS_LOWER = {k.lower() for k in SECRET_KEYS}
 

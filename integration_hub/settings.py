@@ -28,8 +28,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 def _require_in_production(name, value):
     if not value and not DEBUG:
         raise ImproperlyConfigured(
-            f"{name} must be set when DEBUG is off (production). "
-            f"See .env.example for how to generate it."
+            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it."
         )
     return value
 
@@ -37,9 +36,9 @@ def _require_in_production(name, value):
 # --- Secrets -----------------------------------------------------------------------------
 # Development falls back to keys generated once and kept in DATA_DIR; production never does.
 _dev_keys = load_or_create_dev_keys(DATA_DIR) if DEBUG else {}
-SECRET_KEY = _require_in_production("SECRET_KEY", env.str("SECRET_KEY", default="")) or _dev_keys[
-    "secret_key"
-]
+SECRET_KEY = (
+    _require_in_production("SECRET_KEY", env.str("SECRET_KEY", default="")) or _dev_keys["secret_key"]
+)
 # Fernet keys for credentials at rest: the first encrypts, all decrypt (MultiFernet).
 FIELD_ENCRYPTION_KEYS = _require_in_production(
     "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS",

@@ -101,7 +101,7 @@ def draw_plan(system, operation, switches):
     plan.timeout = rng.random() < faults["timeout_rate"]
     plan.reset = rng.random() < faults["reset_rate"]
     plan.drop_after_commit = rng.random() < faults["drop_after_commit_rate"]
-    for name, default in SYSTEM_FAULTS.get(system, {}).items():
+    for name in SYSTEM_FAULTS.get(system, {}):
         if name.endswith("_rate"):
             plan.extra[name] = rng.random() < faults[name]
     return plan
@@ -138,7 +138,9 @@ class CallContext:
             )
         if self.plan.timeout:
             time.sleep(self.plan.hold_seconds)
-            return self.finish(HttpResponse("Gateway Timeout", status=504, content_type="text/plain"), "timeout")
+            return self.finish(
+                HttpResponse("Gateway Timeout", status=504, content_type="text/plain"), "timeout"
+            )
         if self.plan.reset:
             return self.finish(drop_connection(self.request), "reset")
         return None

@@ -3,8 +3,8 @@
 Each system registers a ``SandboxSystem`` from its app's ``ready()``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 SYSTEMS = {}
 

@@ -26,8 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
 
-        seed = sub.add_parser("seed", help="Create a fresh tenant in each sandbox from one coherent data set.")
-        seed.add_argument("--size", type=int, default=50, help="number of customers (the rest scales with it)")
+        seed = sub.add_parser(
+            "seed", help="Create a fresh tenant in each sandbox from one coherent data set."
+        )
+        seed.add_argument(
+            "--size", type=int, default=50, help="number of customers (the rest scales with it)"
+        )
         seed.add_argument("--seed", type=int, default=42, help="random seed of the data set")
         seed.add_argument("--system", action="append", dest="systems", help="only this system (repeatable)")
         seed.add_argument("--json", action="store_true", help="print the tenants' connection details as JSON")
@@ -41,7 +45,9 @@ class Command(BaseCommand):
         fault.add_argument("--drop-after-commit-rate", type=float, help="share of calls done, then dropped")
         fault.add_argument("--hold-seconds", type=float, help="how long a timeout holds the request")
         fault.add_argument("--operation", action="append", dest="operations", help="limit faults to it")
-        fault.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="any other switch")
+        fault.add_argument(
+            "--set", action="append", default=[], metavar="NAME=VALUE", help="any other switch"
+        )
         fault.add_argument("--seed", type=int, help="seed of the fault draws")
         fault.add_argument("--expire-sessions", action="store_true", help="expire every session/token now")
         fault.add_argument("--clear", action="store_true", help="back to no faults before applying the rest")
@@ -82,7 +88,9 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(result))
             return
         for name, details in result.items():
-            self.stdout.write(f"{name}: " + ", ".join(f"{k}={v}" for k, v in details.items() if "secret" not in k))
+            self.stdout.write(
+                f"{name}: " + ", ".join(f"{k}={v}" for k, v in details.items() if "secret" not in k)
+            )
 
     def handle_faults(self, system, set, seed, expire_sessions, clear, **options):  # noqa: A002
         values = {
@@ -110,7 +118,9 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(call))
 
     def handle_simulate(self, system, **options):
-        options = {k: v for k, v in options.items() if k in ("tenant", "ship", "receive", "seed") and v is not None}
+        options = {
+            k: v for k, v in options.items() if k in ("tenant", "ship", "receive", "seed") and v is not None
+        }
         self.stdout.write(_dumps(services.simulate(system, **options)))
 
     def handle_reset(self, **_):
@@ -130,7 +140,9 @@ class Command(BaseCommand):
         if port_file:
             with open(port_file, "w") as handle:
                 handle.write(str(bound))
-        self.stdout.write(f"serving on http://{host}:{bound}/ (sandboxes: {', '.join(sorted(registry.SYSTEMS))})")
+        self.stdout.write(
+            f"serving on http://{host}:{bound}/ (sandboxes: {', '.join(sorted(registry.SYSTEMS))})"
+        )
         try:
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
