@@ -1,0 +1,108 @@
+"""One connector's calls to the Open API: rate permits, the shared corpAccessToken, retries,
+call counters and typed errors. ``FxiaokeClient`` builds the bodies; this sends them."""
+
+import logging
+
+from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
+from connectors.fxiaoke import paths
+from connectors.fxiaoke.config import TOKEN_RATE_PERIOD_SECONDS
+from connectors.fxiaoke.errors import SYSTEM, TOKEN_EXPIRED_CODES, error_code, error_from_reply
+from connectors.fxiaoke.ratelimit import RateGate
+from connectors.fxiaoke.token import TokenKeeper
+from connectors.http import HttpTransport
+
+logger = logging.getLogger(__name__)
+
+
+class FxiaokeApi:
+    """Sends calls for one connector; every process shares its token, budget and counters."""
+
+    def __init__(self, config, state, retry_policy):
+        self.config = config
+        self.state = state
+        self.retry_policy = retry_policy
+        self.transport = HttpTransport(SYSTEM, timeout=config.timeout, max_concurrency=config.max_concurrency)
+        self.gate = RateGate(state, sleep=retry_policy.sleep)
+        self.tokens = TokenKeeper(config, state, self.fetch_token)
+
+    def call(self, path, body, *, context, is_write=False):
+        """Send ``body`` with the token added and return the checked reply.
+
+        Transient failures (and refusals for going too fast) are retried with backoff; a
+        rejected token is renewed once and the call repeated. A write whose answer was lost
+        raises ``OutcomeUnknownError`` and is never repeated here.
+        """
+        return self.retry_policy.run(
+            lambda: self._authorised(path, body, context, is_write), on_retry=self._log_retry
+        )
+
+    def fetch_token(self):
+        """Ask the token endpoint for a corpAccessToken; return the checked reply."""
+        credentials = {
+            "appId": self.config.app_id,
+            "appSecret": self.config.app_secret,
+            "permanentCode": self.config.permanent_code,
+        }
+        reply = self.post(paths.TOKEN, credentials)
+        return self._checked(reply, "the corpAccessToken request", is_write=False)
+
+    def post(self, path, body, *, is_write=False):
+        """One HTTP call within the interface's rate budget, counted; the parsed reply."""
+        self.gate.acquire(f"{self.config.connector_key}:{path}", *self._budget(path))
+        # Counted before sending: the CRM may charge a call whose answer never arrives.
+        self.state.count_call(self.config.connector_key, path)
+        response = self.transport.post_json(
+            self.config.url(path), json=body, is_write=is_write, operation=path
+        )
+        return self._parse(response, path, is_write)
+
+    def _authorised(self, path, body, context, is_write):
+        token = self.tokens.current()
+        reply = self.post(path, {**_auth(token), **body}, is_write=is_write)
+        if error_code(reply) in TOKEN_EXPIRED_CODES:
+            token = self.tokens.renew(token)
+            reply = self.post(path, {**_auth(token), **body}, is_write=is_write)
+        return self._checked(reply, context, is_write)
+
+    def _budget(self, path):
+        if path == paths.TOKEN:
+            return self.config.token_rate_permits, TOKEN_RATE_PERIOD_SECONDS
+        return self.config.rate_permits, self.config.rate_period_seconds
+
+    def _checked(self, reply, context, is_write):
+        error = error_from_reply(
+            reply, context=context, is_write=is_write, retry_after=self.config.rate_period_seconds
+        )
+        if error is not None:
+            raise error
+        return reply
+
+    def _parse(self, response, path, is_write):
+        try:
+            reply = response.json()
+        except ValueError:
+            reply = None
+        if isinstance(reply, dict):
+            return reply
+        message = f"Fxiaoke answered {path} with HTTP {response.status_code} and no JSON envelope"
+        if response.status_code >= 400:
+            raise PermanentError(message, system=SYSTEM, code=response.status_code)
+        if is_write:
+            raise OutcomeUnknownError(message, system=SYSTEM, code=response.status_code)
+        raise TransientError(message, system=SYSTEM, code=response.status_code)
+
+    def _log_retry(self, error, attempt):
+        logger.warning(
+            "fxiaoke call retried after attempt %s: %s code=%s traceId=%s",
+            attempt,
+            type(error).__name__,
+            error.code,
+            error.trace_id,
+        )
+
+    def close(self):
+        self.transport.close()
+
+
+def _auth(token):
+    return {"corpAccessToken": token.value, "corpId": token.corp_id}
