@@ -1,0 +1,192 @@
+"""K3Cloud replies turned into the shared typed errors (``connectors.errors``).
+
+The ERP says what went wrong with a MsgCode; where one code covers several causes (an unknown
+field, an unknown form and a duplicate number all come back as "validation" or "exception"),
+the ERP's well-known message texts refine the type here, once, so that nobody downstream has
+to read message text. The ERP's own words stay in ``message``, its field key in ``field``.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from connectors.errors import (
+    AuthenticationError,
+    AuthExpiredError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
+
+SYSTEM = "k3cloud"
+
+
+class SessionLostError(AuthExpiredError):
+    """MsgCode 1: the login session is gone (expired, logged out, or the server restarted)."""
+
+
+class LockConflictError(TransientError):
+    """MsgCode 13: another user or job holds the record; try again shortly."""
+
+
+class CallLimitError(RateLimitedError):
+    """MsgCode 14: the ERP's call limit was reached; slow down."""
+
+
+class LoginFailedError(AuthenticationError):
+    """The login call was refused; ``code`` is the LoginResultType."""
+
+
+class PermissionDeniedError(PermanentError):
+    """MsgCode 2: the API user may not do this on this form or organisation."""
+
+
+class AdminLoginForbiddenError(AuthenticationError):
+    """MsgCode 15: the administrator account may not be used through the Web API."""
+
+
+class LicenceError(PermanentError):
+    """MsgCode 7: the ERP's licence does not cover this call."""
+
+
+class InvalidRequestError(PermanentError):
+    """MsgCode 3, 5, 8: the request itself is malformed (missing form id, bad parameter)."""
+
+
+class UnknownFormError(InvalidRequestError):
+    """The form id (business object) does not exist in this account set."""
+
+
+class UnknownFieldError(InvalidRequestError):
+    """A field key in FieldKeys, FilterString or the model does not exist on the form."""
+
+
+class ValidationFailedError(PermanentError):
+    """MsgCode 9 / 11: the ERP's validation refused the data (required field, bad value)."""
+
+
+class DuplicateNumberError(ValidationFailedError):
+    """The number (FNumber / FBillNo) is already used by another record."""
+
+
+class MissingReferenceError(ValidationFailedError):
+    """A referenced base-data record (customer, material, unit...) is missing or forbidden."""
+
+
+class DocumentNotFoundError(NotFoundError):
+    """MsgCode 10: no record with that number or id."""
+
+
+class NotOperableError(PermanentError):
+    """MsgCode 12 and status refusals: the document's status does not allow the operation."""
+
+
+class ErpFailureError(PermanentError):
+    """MsgCode 4 / 6 or an unclassified refusal: the ERP failed on this request.
+
+    Treated as permanent: on K3Cloud these are usually deterministic (a plug-in exception, a
+    filter the database rejects); repeating the same request gives the same answer.
+    """
+
+
+MSGCODE_ERRORS = {
+    1: SessionLostError,
+    2: PermissionDeniedError,
+    3: InvalidRequestError,
+    4: ErpFailureError,
+    5: InvalidRequestError,
+    6: ErpFailureError,
+    7: LicenceError,
+    8: InvalidRequestError,
+    9: ValidationFailedError,
+    10: DocumentNotFoundError,
+    11: ValidationFailedError,
+    12: NotOperableError,
+    13: LockConflictError,
+    14: CallLimitError,
+    15: AdminLoginForbiddenError,
+}
+# MsgCodes whose errors describe input rows (BatchSave reports them per row instead of raising).
+ROW_LEVEL_CODES = frozenset({0, 9, 10, 11, 12})
+
+# Known ERP texts (Chinese and English servers) that tell apart causes sharing one MsgCode.
+_REFINEMENTS = (
+    (
+        UnknownFieldError,
+        re.compile(
+            r"元数据中标识为\s*(?P<field>\S+?)\s*的字段不存在|(?i:field\s+\S+\s+(?:does not|doesn't) exist)"
+        ),
+    ),
+    (UnknownFormError, re.compile(r"业务对象不存在|(?i:business object\b.*\bnot exist)")),
+    (DuplicateNumberError, re.compile(r"唯一性|已经被使用|(?i:\bunique\b|already (?:been )?used)")),
+    (
+        MissingReferenceError,
+        re.compile(
+            r"基础资料.*(?:不存在|禁用|未分配|不可用)|(?i:base data\b.*\b(?:not exist|forbidden|not allocated))"
+        ),
+    ),
+    (NotOperableError, re.compile(r"已经审核|才允许|(?i:already audited|only .* allowed)")),
+)
+
+
+def error_from_status(status, operation):
+    """The typed error for a reply whose ``ResponseStatus.IsSuccess`` is false."""
+    texts = [e.message for e in status.errors if e.message]
+    message = "; ".join(dict.fromkeys(texts)) or _(
+        "K3Cloud refused %(operation)s (MsgCode %(code)s) without giving a reason."
+    ) % {"operation": operation, "code": status.msg_code}
+    error_class, field = _classify(status, texts)
+    return error_class(
+        message,
+        system=SYSTEM,
+        code=status.msg_code,
+        field=field,
+        details=[e.as_dict() for e in status.errors],
+    )
+
+
+def _classify(status, texts):
+    base = MSGCODE_ERRORS.get(status.msg_code, ErpFailureError)
+    field = next((e.field_name for e in status.errors if e.field_name), None)
+    if not issubclass(base, PermanentError) or base in (PermissionDeniedError, LicenceError):
+        return base, field
+    for refined, pattern in _REFINEMENTS:
+        for text in texts:
+            match = pattern.search(text)
+            if match:
+                return refined, field or match.groupdict().get("field")
+    return base, field
+
+
+def transport_failure(text, operation, is_write):
+    """A ``response_error:`` body or a reply that is not JSON: the server failed mid-call.
+
+    A read may be repeated; a write may or may not have been applied, so its outcome is unknown.
+    """
+    detail = text.strip()[:200]
+    if is_write:
+        return OutcomeUnknownError(
+            _("K3Cloud failed while handling %(operation)s (%(detail)s); the write may have been applied.")
+            % {"operation": operation, "detail": detail},
+            system=SYSTEM,
+        )
+    return TransientError(
+        _("K3Cloud failed while handling %(operation)s: %(detail)s")
+        % {"operation": operation, "detail": detail},
+        system=SYSTEM,
+    )
+
+
+def http_refusal(status_code, operation, url):
+    """An HTTP 4xx: a proxy or a server that is not K3Cloud's Web API answered."""
+    return PermanentError(
+        _(
+            "The server answered HTTP %(status)s to %(operation)s at %(url)s; check that the server "
+            "address points at the K3Cloud site (it usually ends with /k3cloud/)."
+        )
+        % {"status": status_code, "operation": operation, "url": url},
+        system=SYSTEM,
+        code=status_code,
+    )
