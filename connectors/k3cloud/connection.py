@@ -45,7 +45,7 @@ def _explain(client, error, form_id, stage):
     ):
         return diagnosis.unreachable(config, type(cause).__name__)
     if isinstance(error, TransientError) and isinstance(cause, requests.Timeout):
-        return diagnosis.no_answer(config, client.transport.timeout)
+        return diagnosis.no_answer(config, client.api.transport.timeout)
     if stage == "query" and config.auth_mode != "signed_headers" and not isinstance(error, TransientError):
         return diagnosis.query_refused(form_id, error.message)
     return error.message
