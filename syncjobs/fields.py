@@ -1,0 +1,69 @@
+"""Model fields that keep secrets out of the database and stored payloads in clear."""
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from connectors.redaction import redact_data, redact_text
+from syncjobs import crypto
+
+
+class Ciphertext(str):
+    """A Fernet token as read from the database; decrypted only when the attribute is read."""
+
+
+class _DecryptOnRead(DeferredAttribute):
+    # Decrypting lazily lets lists and "is it set?" checks work without touching the keys,
+    # while any real use of the secret still raises on a wrong key.
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if isinstance(value, Ciphertext):
+            value = crypto.decrypt(value)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+
+class EncryptedTextField(models.TextField):
+    """A text field stored as a Fernet token; reading it decrypts and raises on a wrong key.
+
+    The empty string means "not set" and is stored as is. Tokens are randomised, so the
+    column can't be filtered on its value; only emptiness is meaningful. Forms and
+    serializers get an empty value (``value_from_object``): a secret never leaves the model
+    except to the client that uses it.
+    """
+
+    descriptor_class = _DecryptOnRead
+
+    def from_db_value(self, value, expression, connection):
+        return Ciphertext(value) if value else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value or isinstance(value, Ciphertext):
+            return value
+        return crypto.encrypt(value)
+
+    def value_from_object(self, obj):
+        return ""
+
+
+class RedactedJSONField(models.JSONField):
+    """JSON whose secret-looking keys and values are redacted on their way to the database.
+
+    Redacting in ``get_prep_value`` also covers ``bulk_create`` and ``update``, which skip
+    ``Model.save``. Decimals and dates are written as text (``DjangoJSONEncoder``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("encoder", DjangoJSONEncoder)
+        super().__init__(*args, **kwargs)
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(redact_data(value))
+
+
+class RedactedTextField(models.TextField):
+    """Text (error messages, response excerpts) with secret values redacted before storing."""
+
+    def get_prep_value(self, value):
+        return redact_text(super().get_prep_value(value))
