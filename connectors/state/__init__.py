@@ -12,8 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from connectors.state.base import LockTimeout, SharedState
 from connectors.state.database import DatabaseState
+from connectors.state.redis_state import RedisState
 
-__all__ = ["DatabaseState", "LockTimeout", "SharedState", "get_state"]
+__all__ = ["DatabaseState", "LockTimeout", "RedisState", "SharedState", "get_state"]
 
 _instances = {}
 
@@ -35,8 +36,6 @@ def _build(backend, redis_url):
                 "INTEGRATION_HUB_CONNECTOR_STATE_BACKEND is 'redis' but REDIS_URL is empty; "
                 "set REDIS_URL or choose the 'database' backend."
             )
-        from connectors.state.redis_state import RedisState
-
         return RedisState(redis_url)
     raise ImproperlyConfigured(
         f"INTEGRATION_HUB_CONNECTOR_STATE_BACKEND is {backend!r}; use 'database' or 'redis'."

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from connectors.models import ApiCallCounter, SharedStateEntry
 from connectors.state import DatabaseState, get_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def test_get_state_builds_the_configured_backend_once(settings):
