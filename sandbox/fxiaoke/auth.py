@@ -1,0 +1,93 @@
+"""corpAccessToken issue and check, and who a call is made as.
+
+Token rules [D]: a token lives 7200 s; a request in the first 6600 s of the newest token's
+life returns that same token with ``expiresIn`` = the seconds it has left, a later one gets
+a new token. Times are the sandbox clock's, so tests move them; ``manage.py sandbox faults
+fxiaoke --expire-sessions`` expires every token issued until then.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from sandbox.fxiaoke import errors, ids
+from sandbox.fxiaoke.errors import ApiError
+from sandbox.fxiaoke.models import AccessToken, Employee, Tenant
+from sandbox.routers import SANDBOX_DB
+
+TOKEN_LIFE = timedelta(seconds=7200)
+TOKEN_REUSE = timedelta(seconds=6600)
+
+
+def tenant_for_app(app_id):
+    """The tenant of ``appId``; unknown or missing is an error answer."""
+    tenant = Tenant.objects.filter(app_id=app_id).first() if isinstance(app_id, str) and app_id else None
+    if tenant is None:
+        raise ApiError(
+            errors.APP_ILLEGAL, "the parameter appId is missing or illegal", "appId 不存在或不合法"
+        )
+    return tenant
+
+
+def check_credentials(tenant, body):
+    if body.get("appSecret") != tenant.app_secret:
+        raise ApiError(
+            errors.APP_SECRET_ILLEGAL, "the parameter appSecret is missing or illegal", "appSecret 错误"
+        )
+    if body.get("permanentCode") != tenant.permanent_code:
+        raise ApiError(
+            errors.PERMANENT_CODE_ILLEGAL,
+            "the parameter permanentCode is missing or illegal",
+            "permanentCode 错误",
+        )
+
+
+def issue_token(tenant, now, valid_after):
+    """(token, expiresIn, is_new): the newest token while it is young enough, else a new one."""
+    with transaction.atomic(using=SANDBOX_DB):
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # one issue at a time
+        newest = _live_tokens(tenant, now, valid_after).order_by("-issued_at").first()
+        is_new = newest is None or now - newest.issued_at >= TOKEN_REUSE
+        if is_new:
+            newest = AccessToken.objects.create(tenant=tenant, token=ids.access_token(), issued_at=now)
+    return newest.token, int((newest.issued_at + TOKEN_LIFE - now).total_seconds()), is_new
+
+
+def _live_tokens(tenant, now, valid_after):
+    tokens = AccessToken.objects.filter(tenant=tenant, issued_at__gt=now - TOKEN_LIFE)
+    if valid_after is not None:
+        tokens = tokens.filter(issued_at__gt=valid_after)
+    return tokens
+
+
+def tenant_for_token(body, now, valid_after):
+    """The tenant whose live corpAccessToken the body carries (with a matching corpId)."""
+    token = body.get("corpAccessToken")
+    if not token:
+        raise ApiError(
+            errors.TOKEN_MISSING, "corpAccessToken为必填项", "the parameter corpAccessToken is missing"
+        )
+    found = AccessToken.objects.select_related("tenant").filter(token=token).first()
+    live = found is not None and _live_tokens(found.tenant, now, valid_after).filter(pk=found.pk).exists()
+    if not live or body.get("corpId") != found.tenant.corp_id:
+        raise ApiError(
+            errors.TOKEN_INVALID,
+            "the cropId,cropAccessToken or authorization is error",
+            "corpAccessToken 已过期或不存在，请重新获取",
+        )
+    return found.tenant
+
+
+def current_user(tenant, body):
+    """The employee named by ``currentOpenUserId``: it sets the call's data permissions."""
+    open_user_id = body.get("currentOpenUserId")
+    if not open_user_id:
+        raise errors.missing("currentOpenUserId")
+    user = Employee.objects.filter(tenant=tenant, open_user_id=open_user_id, is_stop=False).first()
+    if user is None:
+        raise ApiError(
+            errors.OPEN_USER_NOT_FOUND,
+            f"openUserId not found: {open_user_id}",
+            "currentOpenUserId 对应的员工不存在",
+        )
+    return user

@@ -1,0 +1,106 @@
+"""The error answers of the simulated Fxiaoke Open API.
+
+Every error comes back with HTTP 200 and an ``errorCode``. Codes marked [D] come from the
+platform's documentation, [P] were seen live, [C] are what public clients handle. Codes marked
+**[invented]** stand where the platform documents nothing (a missing record, a missing required
+field, an unknown field, a duplicate, an unknown object, a query the platform refuses for a
+reason other than the offset, a record in a state that forbids the operation, data permission,
+the token endpoint called too often): they are plausible choices of this sandbox, kept in one
+place, and clients must treat them as ordinary permanent errors.
+
+Messages imitate the platform's own (it answers in English and Chinese); they are remote data,
+not console text, so they are not translated.
+"""
+
+BUSY = -1  # [D] system busy: retry with backoff
+SYSTEM_TIMEOUT = 50009  # [D] platform-side timeout: retry with backoff
+EMPTY_POST = 12004  # [D] empty POST body
+MISSING_PARAMETER = 10001  # [D] range 10001–10015: a required parameter is missing or illegal
+APP_SECRET_ILLEGAL = 10006  # [P] "the parameter appSecret is missing or illegal"
+OFFSET_OUT_OF_RANGE = 10013  # [D] paging page: "offset out of range 10000"
+TO_USER_MISSING = 10015  # [D] message: toUser missing
+TO_USER_ILLEGAL = 11016  # [D] message: toUser illegal
+MSG_TYPE_ILLEGAL = 11017  # [D] message: msgType illegal
+MSG_TYPE_UNSUPPORTED = 12003  # [D] message: type not supported
+EMPTY_TEXT = 12005  # [D] message: empty text
+APP_ILLEGAL = 20006  # [D] appId (or its secret) illegal
+OPEN_USER_NOT_FOUND = 20012  # [D] openUserId not found
+PERMANENT_CODE_ILLEGAL = 20015  # [D] permanentCode illegal
+TOKEN_INVALID = 20016  # [D,P] corpAccessToken expired or unknown: refresh once
+TOKEN_MISSING = 20017  # [P] no corpAccessToken sent
+RATE_LIMITED = 14001  # [C] "接口调用超过限制": the per-interface limit
+QUOTA_EXHAUSTED = 30002  # [D] daily Open API quota used up; resets at 00:00 Beijing time
+NO_QUOTA = 30003  # [D] no Open API quota bought
+DEPARTMENT_NOT_FOUND = 30007  # [D] department does not exist
+
+# [invented] — the platform documents none of these; see the module docstring.
+RECORD_NOT_FOUND = 32101
+REQUIRED_FIELD_MISSING = 32102
+UNKNOWN_FIELD = 32103
+DUPLICATE_RECORD = 32104
+ILLEGAL_FIELD_VALUE = 32105
+RECORD_STATE_FORBIDS = 32106
+UNKNOWN_OBJECT = 32107
+WRONG_PATH_FAMILY = 32108
+ILLEGAL_QUERY = 32109
+NO_DATA_PERMISSION = 32110
+
+
+class ApiError(Exception):
+    """An error answer: ``errorCode``, ``errorMessage`` and ``errorDescription``."""
+
+    def __init__(self, code, message, description=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.description = description or message
+
+
+def busy():
+    return ApiError(BUSY, "系统繁忙，请稍后再试", "system busy")
+
+
+def system_timeout():
+    return ApiError(SYSTEM_TIMEOUT, "系统超时，请稍后再试", "system timeout")
+
+
+def missing(parameter):
+    return ApiError(
+        MISSING_PARAMETER, f"the parameter {parameter} is missing or illegal", f"缺少参数{parameter}"
+    )
+
+
+def not_found(api_name, object_id):
+    return ApiError(
+        RECORD_NOT_FOUND,
+        f"数据不存在或已被删除: {api_name} {object_id}",
+        f"{api_name} record {object_id} does not exist or was deleted",
+    )
+
+
+def illegal_value(field, value, reason):
+    return ApiError(
+        ILLEGAL_FIELD_VALUE,
+        f"字段值不合法: {field}={value!r}: {reason}",
+        f"field {field} has an illegal value {value!r}: {reason}",
+    )
+
+
+def state_forbids(api_name, object_id, reason):
+    return ApiError(
+        RECORD_STATE_FORBIDS,
+        f"当前数据状态不允许此操作: {api_name} {object_id}: {reason}",
+        f"{api_name} record {object_id}: {reason}",
+    )
+
+
+def illegal_query(reason):
+    return ApiError(ILLEGAL_QUERY, f"查询条件不合法: {reason}", reason)
+
+
+def no_permission(api_name, object_id):
+    return ApiError(
+        NO_DATA_PERMISSION,
+        "无此操作的数据权限",
+        f"the current user may not act on {api_name} record {object_id}",
+    )

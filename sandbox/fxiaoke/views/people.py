@@ -1,0 +1,106 @@
+"""The address book: employees by mobile or openUserId, employees of a department, departments."""
+
+from sandbox.fxiaoke import errors
+from sandbox.fxiaoke.errors import ApiError
+from sandbox.fxiaoke.models import Employee
+from sandbox.fxiaoke.views.base import endpoint
+
+WHOLE_COMPANY = 999999
+
+
+def employee_json(person):
+    return {
+        "openUserId": person.open_user_id,
+        "account": person.user_id,
+        "name": person.name,
+        "nickName": person.name,
+        "mobile": person.mobile,
+        "email": person.email,
+        "position": person.position,
+        "isStop": person.is_stop,
+        "departmentIds": [person.main_department_id],
+        "mainDepartmentId": person.main_department_id,
+        "attachingDepartmentIds": [],
+    }
+
+
+@endpoint("corp")
+def get_by_mobile(call):
+    """``empList``: the employees with this mobile number (empty when none has it)."""
+    mobile = call.body.get("mobile")
+    if not mobile:
+        raise errors.missing("mobile")
+    people = Employee.objects.filter(tenant=call.tenant, mobile=mobile)
+    call.rows = len(people)
+    return {"empList": [employee_json(p) for p in people]}
+
+
+@endpoint("corp")
+def get_user(call):
+    """One employee by ``openUserId``, its fields at the top level."""
+    person = call.directory.by_open_user_id.get(call.body.get("openUserId") or "")
+    if person is None:
+        raise ApiError(
+            errors.OPEN_USER_NOT_FOUND, f"openUserId not found: {call.body.get('openUserId')}", "员工不存在"
+        )
+    call.rows = 1
+    return employee_json(person)
+
+
+@endpoint("corp")
+def simple_list(call):
+    """``userList`` of ``{openUserId, name}`` in a department; 999999 is the whole company."""
+    people = _members(call)
+    return {"userList": [{"openUserId": p.open_user_id, "name": p.name} for p in people]}
+
+
+@endpoint("corp")
+def user_list(call):
+    """``userlist`` (sic) with each employee's details, in a department."""
+    return {"userlist": [employee_json(p) for p in _members(call)]}
+
+
+@endpoint("corp")
+def department_list(call):
+    """``departments`` of ``{id, name, parentId, order, isStop}``."""
+    departments = sorted(call.directory.departments.values(), key=lambda d: (d.order, d.dept_id))
+    call.rows = len(departments)
+    return {
+        "departments": [
+            {
+                "id": d.dept_id,
+                "name": d.name,
+                "parentId": d.parent_id or 0,
+                "order": d.order,
+                "isStop": d.is_stop,
+            }
+            for d in departments
+        ]
+    }
+
+
+def _members(call):
+    try:
+        dept_id = int(call.body.get("departmentId"))
+    except (TypeError, ValueError):
+        raise errors.missing("departmentId") from None
+    departments = call.directory.departments
+    if dept_id not in departments:
+        raise ApiError(
+            errors.DEPARTMENT_NOT_FOUND, f"部门不存在: {dept_id}", f"department {dept_id} does not exist"
+        )
+    wanted = {dept_id}
+    if dept_id == WHOLE_COMPANY or call.body.get("fetchChild") is True:
+        wanted = _with_children(dept_id, departments)
+    people = [p for p in call.directory.by_user_id.values() if p.main_department_id in wanted]
+    call.rows = len(people)
+    return people
+
+
+def _with_children(dept_id, departments):
+    wanted, grew = {dept_id}, True
+    while grew:
+        children = {d.dept_id for d in departments.values() if d.parent_id in wanted}
+        grew = not children <= wanted
+        wanted |= children
+    return wanted

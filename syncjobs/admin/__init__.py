@@ -1,0 +1,12 @@
+"""The admin console, one module per model admin."""
+
+from syncjobs.admin import (  # noqa: F401  (registration on import)
+    connector,
+    cross_reference,
+    django_q,
+    flow,
+    mapping_version,
+    record,
+    run,
+    value_map,
+)

@@ -1,0 +1,123 @@
+"""Connectors: credentials are write-only, and "Test connection" signs in with them."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from syncjobs.admin.base import CONFIG_FORMATS
+from syncjobs.models import Connector
+from syncjobs.resources import ConnectorResource
+from syncjobs.services.connections import test_connection
+
+SECRETS = Connector.SECRET_FIELDS
+
+
+class ConnectorForm(forms.ModelForm):
+    """Secrets are never rendered back; a blank secret field keeps the stored value."""
+
+    class Meta:
+        model = Connector
+        fields = [field.name for field in Connector._meta.fields if field.editable and not field.auto_created]
+        widgets = {name: forms.PasswordInput(render_value=False) for name in SECRETS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRETS:
+            if name not in self.fields:
+                continue
+            self.fields[name].required = False
+            self.fields[name].help_text = self._secret_help(name)
+
+    def _secret_help(self, name):
+        if self.instance.pk and self.instance.has_value(name):
+            return _("Stored (encrypted). Leave blank to keep it; type a new value to replace it.")
+        return _("Not set.")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in SECRETS:
+            if name in cleaned and not cleaned[name]:
+                # Absent from cleaned_data, the model keeps its stored value.
+                del cleaned[name]
+        return cleaned
+
+
+@admin.register(Connector)
+class ConnectorAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = ConnectorForm
+    resource_classes = [ConnectorResource]
+    import_formats = CONFIG_FORMATS
+    export_formats = CONFIG_FORMATS
+    list_display = ("name", "system", "base_url", "connector_key", "credentials")
+    list_filter = ("system",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    change_form_template = "admin/syncjobs/connector/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "system", "base_url")}),
+        (
+            _("Kingdee K3Cloud"),
+            {"fields": ("acct_id", "username", "auth_mode", "password", "lcid", "org_number")},
+        ),
+        (_("Fxiaoke"), {"fields": ("open_user_id", "mobile", "permanent_code")}),
+        (
+            _("App credentials (both systems)"),
+            {"fields": ("app_id", "app_secret")},
+        ),
+        (
+            _("Limits"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "timeout",
+                    "max_concurrency",
+                    "rate_limit",
+                    "rate_period_seconds",
+                    "rate_budget_share",
+                ),
+            },
+        ),
+    )
+
+    @admin.display(description=_("credentials"))
+    def credentials(self, connector):
+        needed = [name for name in connector.required_fields() if name in SECRETS]
+        stored = sum(1 for name in needed if connector.has_value(name))
+        return _("%(stored)s of %(needed)s stored") % {"stored": stored, "needed": len(needed)}
+
+    def has_test_permission(self, request):
+        return request.user.has_perm("syncjobs.test_connector")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/test-connection/",
+                self.admin_site.admin_view(self.test_connection_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_test_connection",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def test_connection_view(self, request, object_id):
+        """Sign in with the stored credentials and report the outcome on the change page."""
+        if not self.has_test_permission(request):
+            raise PermissionDenied
+        connector = get_object_or_404(Connector, pk=object_id)
+        check = test_connection(connector)
+        level = messages.SUCCESS if check.ok else messages.ERROR
+        self.message_user(request, check.message, level)
+        return redirect(reverse("admin:syncjobs_connector_change", args=[connector.pk]))
+
+    @method_decorator(sensitive_post_parameters(*SECRETS))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_test_connection": self.has_test_permission(request)}
+        return super().changeform_view(request, object_id, form_url, extra_context)

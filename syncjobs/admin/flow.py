@@ -1,0 +1,139 @@
+"""Flows with their mapping rows inline; each save of the rows stores a new mapping version."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from syncjobs.admin.base import CONFIG_FORMATS
+from syncjobs.mapping import mapping_errors
+from syncjobs.models import FieldMapping, SyncFlow
+from syncjobs.resources import SyncFlowResource
+from syncjobs.services import flows as flow_service
+from syncjobs.services.mapping_versions import record_mapping_version
+
+
+class FieldMappingFormSet(BaseInlineFormSet):
+    """Checks the rows together: one row per target, no target inside another."""
+
+    def clean(self):
+        super().clean()
+        forms_ = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        forms_ = [f for f in forms_ if f.is_valid() and not self._should_delete_form(f)]
+        problems = mapping_errors([f.cleaned_data for f in forms_])
+        for number, fields in problems.items():
+            for field, messages in fields.items():
+                if field == "target_path":
+                    for message in messages:
+                        forms_[number - 1].add_error(field, message)
+
+
+class FieldMappingInline(admin.TabularInline):
+    model = FieldMapping
+    formset = FieldMappingFormSet
+    extra = 1
+    fields = ("position", "target_path", "source_path", "transform", "params", "required", "note")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "params":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 36})
+        if db_field.name == "position":
+            kwargs["widget"] = forms.NumberInput(attrs={"style": "width:4em"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(SyncFlow)
+class SyncFlowAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [SyncFlowResource]
+    import_formats = CONFIG_FORMATS
+    export_formats = CONFIG_FORMATS
+    inlines = [FieldMappingInline]
+    list_display = (
+        "name",
+        "slug",
+        "source",
+        "target",
+        "operation",
+        "enabled",
+        "schedule",
+        "watermark",
+        "version",
+    )
+    list_filter = ("enabled", "operation", "source_connector", "target_connector")
+    list_select_related = ("source_connector", "target_connector")
+    search_fields = ("name", "slug", "source_object", "target_object")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("depends_on",)
+    readonly_fields = ("watermark", "boundary_ids", "latest_version")
+    actions = ["enable_flows", "disable_flows"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "enabled")}),
+        (
+            _("Source and target"),
+            {"fields": ("source_connector", "source_object", "target_connector", "target_object")},
+        ),
+        (
+            _("Writing"),
+            {"fields": ("operation", "match_keys", "post_actions", "source_filter", "batch_size")},
+        ),
+        (_("Schedule and dependencies"), {"fields": ("schedule_minutes", "schedule_cron", "depends_on")}),
+        (_("Options"), {"classes": ("collapse",), "fields": ("options",)}),
+        (_("State"), {"fields": ("watermark", "boundary_ids", "latest_version")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(latest_version_number=Max("mapping_versions__number"))
+
+    @admin.display(description=_("source"))
+    def source(self, flow):
+        return f"{flow.source_connector} · {flow.source_object}"
+
+    @admin.display(description=_("target"))
+    def target(self, flow):
+        return f"{flow.target_connector} · {flow.target_object}"
+
+    @admin.display(description=_("schedule"))
+    def schedule(self, flow):
+        if flow.schedule_cron:
+            return flow.schedule_cron
+        if flow.schedule_minutes:
+            return _("every %(minutes)s min") % {"minutes": flow.schedule_minutes}
+        return _("manual")
+
+    @admin.display(description=_("mapping version"), ordering="latest_version_number")
+    def version(self, flow):
+        return flow.latest_version_number or "–"
+
+    @admin.display(description=_("latest mapping version"))
+    def latest_version(self, flow):
+        latest = flow.mapping_versions.order_by("-number").first() if flow.pk else None
+        if latest is None:
+            return "–"
+        url = reverse("admin:syncjobs_mappingversion_change", args=[latest.pk])
+        return format_html('<a href="{}">{}</a>', url, latest)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        version, created = record_mapping_version(form.instance, user=request.user)
+        if created:
+            self.message_user(
+                request, _("Saved the mapping as version %(number)s.") % {"number": version.number}
+            )
+
+    @admin.action(description=_("Enable selected flows"), permissions=["change"])
+    def enable_flows(self, request, queryset):
+        self._report_enabled(request, flow_service.set_enabled(queryset, True))
+
+    @admin.action(description=_("Disable selected flows"), permissions=["change"])
+    def disable_flows(self, request, queryset):
+        self._report_enabled(request, flow_service.set_enabled(queryset, False))
+
+    def _report_enabled(self, request, count):
+        message = ngettext("%(count)d flow changed.", "%(count)d flows changed.", count) % {"count": count}
+        self.message_user(request, message)

@@ -1,0 +1,73 @@
+"""Runs: read-only, filterable, exported for finance."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.models import SyncRun
+from syncjobs.resources import SyncRunResource
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [SyncRunResource]
+    export_formats = AUDIT_FORMATS
+    list_display = (
+        "id",
+        "flow",
+        "trigger",
+        "status",
+        "queued_at",
+        "duration",
+        "read_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "skipped_count",
+        "failed_count",
+        "records_link",
+    )
+    list_filter = ("flow", "status", "trigger", "queued_at")
+    list_select_related = ("flow",)
+    search_fields = ("message",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "flow",
+                    "trigger",
+                    "status",
+                    "requested_by",
+                    "options",
+                    "mapping_version",
+                    "message",
+                )
+            },
+        ),
+        (_("Timing"), {"fields": ("queued_at", "started_at", "finished_at", "heartbeat_at", "resume_after")}),
+        (
+            _("Counts"),
+            {
+                "fields": (
+                    ("read_count", "created_count", "updated_count"),
+                    ("unchanged_count", "skipped_count", "failed_count"),
+                    ("progress_done", "progress_total"),
+                    "api_calls_display",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("api_calls_display",)
+
+    @admin.display(description=_("API calls"))
+    def api_calls_display(self, run):
+        return pretty_json(run.api_calls)
+
+    @admin.display(description=_("records"))
+    def records_link(self, run):
+        url = reverse("admin:syncjobs_syncrecord_changelist") + f"?run={run.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("records"))
