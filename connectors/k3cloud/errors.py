@@ -111,6 +111,8 @@ MSGCODE_ERRORS = {
 # MsgCodes whose errors describe input rows (BatchSave reports them per row instead of raising).
 ROW_LEVEL_CODES = frozenset({0, 9, 10, 11, 12})
 
+# Only the codes that several causes share are refined by the ERP's message text.
+REFINABLE = (ValidationFailedError, InvalidRequestError, ErpFailureError)
 # Known ERP texts (Chinese and English servers) that tell apart causes sharing one MsgCode.
 _REFINEMENTS = (
     (
@@ -124,7 +126,8 @@ _REFINEMENTS = (
     (
         MissingReferenceError,
         re.compile(
-            r"基础资料.*(?:不存在|禁用|未分配|不可用)|(?i:base data\b.*\b(?:not exist|forbidden|not allocated))"
+            r"基础资料.*(?:不存在|禁用|未分配)|在系统中不存在|未分配到当前组织"
+            r"|(?i:base data\b.*\b(?:not exist|forbidden|not allocated))"
         ),
     ),
     (NotOperableError, re.compile(r"已经审核|才允许|(?i:already audited|only .* allowed)")),
@@ -150,7 +153,7 @@ def error_from_status(status, operation):
 def _classify(status, texts):
     base = MSGCODE_ERRORS.get(status.msg_code, ErpFailureError)
     field = next((e.field_name for e in status.errors if e.field_name), None)
-    if not issubclass(base, PermanentError) or base in (PermissionDeniedError, LicenceError):
+    if base not in REFINABLE:
         return base, field
     for refined, pattern in _REFINEMENTS:
         for text in texts:

@@ -1,7 +1,13 @@
 import json
+import random
+import uuid
 from pathlib import Path
 
 import pytest
+
+from connectors.http import RetryPolicy
+from connectors.k3cloud import K3CloudClient, K3CloudConfig
+from connectors.state import DatabaseState
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -14,3 +20,71 @@ def load_fixture():
         return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
     return load
+
+
+def absolute(sandbox_server, seeded):
+    """The seed's connection details with the server URL made absolute."""
+    return {**seeded, "server_url": sandbox_server.base_url + seeded["server_url"]}
+
+
+@pytest.fixture(scope="module")
+def erp(sandbox_server):
+    """A fresh K3Cloud tenant for the test module (connection details, absolute server URL)."""
+    return absolute(sandbox_server, sandbox_server.seed(size=10, seed=11, systems=["k3cloud"])["k3cloud"])
+
+
+class Sleeps(list):
+    """An injected ``sleep`` that records the waits instead of waiting."""
+
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+@pytest.fixture
+def sleeps():
+    return Sleeps()
+
+
+@pytest.fixture
+def make_client(erp, db, sleeps):
+    """Build clients for the module's tenant: ``make_client("sign", timeout=1)``.
+
+    Each client gets its own connector key unless one is given, a retry policy that records
+    its waits in ``sleeps`` instead of sleeping, and the database shared state.
+    """
+    clients = []
+
+    def make(auth_mode="password", *, tenant=None, state=None, attempts=5, **overrides):
+        details = tenant or erp
+        values = {
+            "server_url": details["server_url"],
+            "acct_id": details["acct_id"],
+            "username": details["username"],
+            "password": details["password"],
+            "app_id": details["app_id"],
+            "app_secret": details["app_secret"],
+            "lcid": details.get("lcid", 2052),
+            "connector_key": f"k3cloud:test:{uuid.uuid4().hex[:8]}",
+        }
+        config = K3CloudConfig(auth_mode=auth_mode, **{**values, **overrides})
+        policy = RetryPolicy(max_attempts=attempts, base_seconds=0.5, cap_seconds=4, sleep=sleeps, rng=random.Random(3))
+        client = K3CloudClient(config, state=state or DatabaseState(), retry_policy=policy)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def call_log(sandbox, erp):
+    """``call_log()`` → this tenant's sandbox calls since the test started."""
+    tenant = erp.get("tenant") or erp["acct_id"]
+    start = max([c["id"] for c in sandbox.calls("k3cloud", tenant=tenant)] or [0])
+
+    def calls(operation=None):
+        rows = sandbox.calls("k3cloud", tenant=tenant, after_id=start)
+        return [c for c in rows if operation is None or c["operation"] == operation]
+
+    return calls

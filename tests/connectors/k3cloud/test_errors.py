@@ -5,9 +5,11 @@ import pytest
 from connectors.errors import AuthExpiredError, OutcomeUnknownError, PermanentError, TransientError
 from connectors.k3cloud.errors import (
     CallLimitError,
+    DocumentNotFoundError,
     DuplicateNumberError,
     ErpFailureError,
     LockConflictError,
+    MissingReferenceError,
     NotOperableError,
     PermissionDeniedError,
     SessionLostError,
@@ -66,6 +68,9 @@ def test_already_audited_is_not_operable(load_fixture):
         (4, "Object reference not set", ErpFailureError),
         (13, "数据被锁定，冲突，请稍候再使用", LockConflictError),
         (14, "调用次数超出限制", CallLimitError),
+        (11, "字段“客户”的值“NOPE”在系统中不存在、已禁用或未分配到当前组织", MissingReferenceError),
+        (10, "客户“C9”不存在，可能已被删除", DocumentNotFoundError),
+        (12, "单据编号为“SO1”的销售订单，单据已经审核！", NotOperableError),
         (99, "something new", ErpFailureError),
     ],
 )
