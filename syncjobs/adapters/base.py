@@ -1,0 +1,105 @@
+"""What the sync engine needs from a connected system, whichever system it is.
+
+One adapter per system wraps that system's client (``connectors.k3cloud`` /
+``connectors.fxiaoke``) and speaks in these terms only, so the engine never branches on the
+system. Adapters do no bookkeeping of their own: cross-references, fingerprints, retries and
+record logs belong to the engine.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass
+class SourceRecord:
+    """One record read from a source system, shaped for the mapping evaluator.
+
+    ``data`` holds header fields by their key (K3Cloud reference fields by the key the mapping
+    asked for, e.g. ``FCustId.FNumber``), detail lines as lists under their entry key
+    (``FSaleOrderEntry`` / ``SalesOrderProductObj``), and Fxiaoke's ``__r`` companions.
+    ``modified_at`` is aware; for K3Cloud documents it is the later of FModifyDate and
+    FApproveDate, so a document audited after its last save is not missed.
+    """
+
+    id: str
+    number: str
+    modified_at: datetime | None
+    data: dict
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class TargetRef:
+    """A record in a target system: its primary key and business number."""
+
+    id: str
+    number: str = ""
+
+
+@dataclass
+class WriteItem:
+    """One payload to write. ``target_id`` empty means create, otherwise update that record."""
+
+    key: str  # the engine's handle for the item (the source id)
+    payload: dict
+    target_id: str = ""
+    update_fields: list | None = None  # partial update: only these top-level keys
+
+
+@dataclass
+class WriteResult:
+    """How one ``WriteItem`` ended. ``error`` is a ``connectors.errors.ConnectorError`` or None."""
+
+    key: str
+    ok: bool
+    target: TargetRef | None = None
+    error: Exception | None = None
+    response: dict | None = None  # a short, redacted excerpt for the record log
+
+
+@dataclass
+class ReadOptions:
+    """How to read a source object: which fields, which records, how many per page."""
+
+    fields: list = field(default_factory=list)  # source paths the mapping reads
+    page_size: int = 100
+    source_filter: list = field(default_factory=list)  # the flow's filter conditions
+    audited_only: bool = False  # K3Cloud: FDocumentStatus = 'C' / FForbidStatus = 'A'
+    include_deleted: bool = False
+
+
+class SystemAdapter(Protocol):
+    """The engine's view of one connected system."""
+
+    system: str
+
+    def read_changed(
+        self, obj: str, since: datetime | None, options: ReadOptions
+    ) -> Iterator[list[SourceRecord]]:
+        """Pages of records changed at or after ``since`` (all records when None), oldest first."""
+
+    def read_ids(self, obj: str, ids: list[str], options: ReadOptions) -> list[SourceRecord]:
+        """The named records (missing ids are simply absent from the result)."""
+
+    def find_by(self, obj: str, field_path: str, values: list[str]) -> dict[str, list[TargetRef]]:
+        """Target records whose ``field_path`` equals one of ``values``, in as few calls as possible."""
+
+    def fetch_current(self, obj: str, ids: list[str], fields: list[str]) -> dict[str, dict]:
+        """Current values of the named records (for comparisons and dry-run diffs)."""
+
+    def write(self, obj: str, items: list[WriteItem]) -> list[WriteResult]:
+        """Create or update records, batched where the system allows; one result per item, in order."""
+
+    def post_action(self, obj: str, action: dict, refs: list[TargetRef]) -> dict[str, Exception | None]:
+        """Run a post-action (e.g. ``{"action": "audit"}``) on written records; error or None per id."""
+
+    def update_fields(self, obj: str, record_id: str, values: dict) -> None:
+        """Write a few fields onto one record (write-back of the other system's number)."""
+
+    def void(self, obj: str, ref: TargetRef) -> None:
+        """Void, forbid or cancel a record whose source was deleted (as the system allows)."""
+
+    def call_counts(self) -> dict[str, int]:
+        """API calls made today by this connector, per operation (for run statistics)."""
