@@ -14,7 +14,11 @@ class Ciphertext(str):
 
 class _DecryptOnRead(DeferredAttribute):
     # Decrypting lazily lets lists and "is it set?" checks work without touching the keys,
-    # while any real use of the secret still raises on a wrong key.
+    # while any real use of the secret still raises on a wrong key. A data descriptor
+    # (it has __set__), so reads come here even though the value sits in __dict__.
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance, cls=None):
         value = super().__get__(instance, cls)
         if isinstance(value, Ciphertext):

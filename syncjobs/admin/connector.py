@@ -87,6 +87,11 @@ class ConnectorAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ),
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "base_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("credentials"))
     def credentials(self, connector):
         needed = [name for name in connector.required_fields() if name in SECRETS]

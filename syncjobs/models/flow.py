@@ -110,6 +110,9 @@ class SyncFlow(models.Model):
         return (self.slug,)
 
     def clean(self):
+        # Validators skip empty values, so an empty list given for the options object lands here.
+        if not isinstance(self.options, dict):
+            raise ValidationError({"options": _('Enter a JSON object, e.g. {"max_attempts": 5}.')})
         if self.schedule_minutes and self.schedule_cron:
             raise ValidationError(
                 {"schedule_cron": _("Choose either an interval or a cron schedule, not both.")}
