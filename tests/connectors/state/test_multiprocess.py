@@ -1,11 +1,14 @@
-"""Four OS processes share one counter, one lock and one rate bucket, on each backend.
+"""Four OS processes share one counter, one lock, one rate bucket and one circuit breaker.
 
-The database runs use a real database the workers share: a fresh SQLite file migrated for
-the test or, when the suite itself runs on PostgreSQL (``DATABASE_URL``), the PostgreSQL
-test database. Workers start together on a signal so they really contend.
+Each backend gets one run of four worker processes (``worker.py``) that go through every
+scenario in turn; the tests below check what the workers observed. The database run uses a
+real database the workers share: a fresh, fully migrated SQLite file or, when the suite
+itself runs on PostgreSQL (``DATABASE_URL``), the PostgreSQL test database. Workers start
+together on a signal so they really contend.
 """
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +16,7 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.db import connection
 
 from tests.support.sandbox import PROJECT_DIR, server_environment
@@ -20,26 +24,90 @@ from tests.support.sandbox import PROJECT_DIR, server_environment
 pytestmark = pytest.mark.engine
 
 WORKERS = 4
+ROUNDS = 25
+LIMIT, PERIOD, PERMITS = 10, 0.5, 6
+RESET_TIMEOUT, PROBE_SECONDS = 0.4, 0.1
 
 
-@pytest.fixture
-def database_env(tmp_path):
+def scenarios():
+    """Parameters of each worker task, under keys no other run uses."""
+    name = uuid.uuid4().hex
+    return {
+        "count_and_lock": {
+            "rounds": ROUNDS,
+            "counter": f"{name}:counter",
+            "lock": f"{name}:lock",
+            "guarded": f"{name}:guarded",
+        },
+        "take_permits": {"bucket": name, "limit": LIMIT, "period": PERIOD, "permits": PERMITS},
+        "probe_breaker": {
+            "breaker": f"k3cloud:{name}",
+            "reset_timeout": RESET_TIMEOUT,
+            "probe_seconds": PROBE_SECONDS,
+            "seconds": 1.3,
+        },
+    }
+
+
+class Run:
+    """What the workers of one backend observed, and the final shared values."""
+
+    def __init__(self, tasks, outputs, final_values):
+        self.tasks = tasks
+        self.outputs = outputs
+        self.final_values = final_values
+
+    def observed(self, task, item):
+        return sorted(entry for output in self.outputs for entry in output[task][item])
+
+
+@pytest.fixture(scope="module")
+def database_run(request, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("database-run")
+    env = database_env(request, data_dir)
+    tasks = scenarios()
+    outputs = run_workers(data_dir, env, {"backend": "database", "tasks": tasks})
+    keys = [tasks["count_and_lock"]["counter"], tasks["count_and_lock"]["guarded"]]
+    return Run(tasks, outputs, read_values(env, keys))
+
+
+@pytest.fixture(scope="module")
+def redis_run(tmp_path_factory, redis_url):
+    from connectors.state import RedisState
+
+    data_dir = tmp_path_factory.mktemp("redis-run")
+    prefix = f"test:{uuid.uuid4().hex}:"
+    tasks = scenarios()
+    spec = {"backend": "redis", "redis_url": redis_url, "prefix": prefix, "tasks": tasks}
+    outputs = run_workers(data_dir, server_environment(data_dir), spec)
+    state = RedisState(redis_url, prefix=prefix)
+    final_values = [state.get(tasks["count_and_lock"][key]) for key in ("counter", "guarded")]
+    yield Run(tasks, outputs, final_values)
+    client = redis.Redis.from_url(redis_url)
+    client.delete(*client.scan_iter(match=f"{prefix}*"))
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory):
+    """A hub SQLite file with every migration applied (``migrate`` runs in its own process)."""
+    data_dir = tmp_path_factory.mktemp("migrated-hub")
+    migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
+    subprocess.run(migrate, cwd=PROJECT_DIR, env=server_environment(data_dir), check=True, timeout=300)
+    return data_dir / "hub.sqlite3"
+
+
+def database_env(request, data_dir):
     """Environment for workers sharing one real database through the database backend."""
     extra = {"INTEGRATION_HUB_CONNECTOR_STATE_BACKEND": "database"}
     if connection.vendor == "postgresql":
+        request.getfixturevalue("django_db_setup")
         # The test database pytest-django created (the tests carry django_db for that).
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing a non-test database"
         extra["DATABASE_URL"] = postgres_url(connection.settings_dict)
-        return server_environment(tmp_path, extra)
-    env = server_environment(tmp_path, extra)
-    migrate = [sys.executable, "manage.py", "migrate", "connectors", "--verbosity", "0"]
-    subprocess.run(migrate, cwd=PROJECT_DIR, env=env, check=True, timeout=120)
-    return env
-
-
-@pytest.fixture
-def redis_env(tmp_path, redis_url):
-    return server_environment(tmp_path)
+        return server_environment(data_dir, extra)
+    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), data_dir / "hub.sqlite3")
+    return server_environment(data_dir, extra)
 
 
 def postgres_url(db):
@@ -85,100 +153,95 @@ def wait_until(condition, workers, timeout):
         time.sleep(0.02)
 
 
-def assert_one_holder_at_a_time(outputs):
-    spans = sorted(span for output in outputs for span in output["spans"])
-    overlaps = [(a, b) for a, b in zip(spans, spans[1:], strict=False) if b[0] < a[1]]
-    assert overlaps == []
-
-
-def assert_window_never_exceeded(outputs, limit, period):
-    """No ``limit + 1`` grants fit in one window of ``period`` seconds.
-
-    Each grant happened somewhere in its [before, after] interval. Any ``limit + 1`` grants
-    must span at least ``period``, so even the widest reading of their intervals must too.
-    """
-    grants = sorted(grant for output in outputs for grant in output["grants"])
-    crowded = []
-    for first in range(len(grants) - limit):
-        group = grants[first : first + limit + 1]
-        spread = max(after for _, after in group) - min(before for before, _ in group)
-        if spread < period:
-            crowded.append((first, spread))
-    assert crowded == []
-
-
-def count_and_lock_spec(**extra):
-    name = uuid.uuid4().hex
-    return {
-        "task": "count_and_lock",
-        "rounds": 25,
-        "counter": f"{name}:counter",
-        "lock": f"{name}:lock",
-        "guarded": f"{name}:guarded",
-        **extra,
-    }
-
-
-def take_permits_spec(**extra):
-    return {
-        "task": "take_permits",
-        "bucket": uuid.uuid4().hex,
-        "limit": 10,
-        "period": 0.5,
-        "permits": 6,
-        **extra,
-    }
-
-
-def read_value(env, key):
-    """Read one shared value in a fresh process, as any other worker would see it."""
+def read_values(env, keys):
+    """Read shared values in a fresh process, as any other worker would see them."""
     code = (
         "import django, json, sys; django.setup(); from connectors.state import get_state; "
-        f"print(json.dumps(get_state().get({key!r})))"
+        "print(json.dumps([get_state().get(key) for key in json.loads(sys.argv[1])]))"
     )
     env = {**env, "DJANGO_SETTINGS_MODULE": "integration_hub.settings"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60
-    )
+    command = [sys.executable, "-c", code, json.dumps(keys)]
+    done = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
+# --- what every backend must show ---------------------------------------------------------
+def check_counter_and_lock_lose_no_update(run):
+    # The guarded value is read, then written back plus one, under the lock: any overlap
+    # of two holders would lose an increment.
+    assert run.final_values == [WORKERS * ROUNDS, WORKERS * ROUNDS]
+
+
+def check_lock_never_held_twice(run):
+    spans = run.observed("count_and_lock", "spans")
+    assert len(spans) == WORKERS * ROUNDS
+    overlaps = [(a, b) for a, b in zip(spans, spans[1:], strict=False) if b[0] < a[1]]
+    assert overlaps == []
+
+
+def check_rate_window_never_exceeded(run):
+    """No ``LIMIT + 1`` grants fit in one window of ``PERIOD`` seconds.
+
+    Each grant happened somewhere in its [before, after] interval. Any ``LIMIT + 1`` grants
+    must span at least ``PERIOD``, so even the widest reading of their intervals must too.
+    """
+    grants = run.observed("take_permits", "grants")
+    assert len(grants) == WORKERS * PERMITS
+    crowded = []
+    for first in range(len(grants) - LIMIT):
+        group = grants[first : first + LIMIT + 1]
+        spread = max(after for _, after in group) - min(before for before, _ in group)
+        if spread < PERIOD:
+            crowded.append((first, spread))
+    assert crowded == []
+
+
+def check_one_probe_per_reset_timeout(run):
+    """Probes never overlap, and each failed probe keeps the breaker open a full timeout."""
+    probes = run.observed("probe_breaker", "probes")
+    assert len(probes) >= 2, probes  # the first probe failed, then a second one was let through
+    gaps = [later[0] - earlier[1] for earlier, later in zip(probes, probes[1:], strict=False)]
+    assert min(gaps) >= RESET_TIMEOUT, gaps
+
+
+# --- database backend (SQLite file, or PostgreSQL when the suite runs on it) ---------------
 @pytest.mark.django_db
-def test_database_counter_and_lock_lose_no_update_across_processes(tmp_path, database_env):
-    spec = count_and_lock_spec(backend="database")
-    outputs = run_workers(tmp_path, database_env, spec)
-    total = WORKERS * spec["rounds"]
-    assert read_value(database_env, spec["counter"]) == total
-    assert read_value(database_env, spec["guarded"]) == total
-    assert_one_holder_at_a_time(outputs)
+def test_database_counter_and_lock_lose_no_update_across_processes(database_run):
+    check_counter_and_lock_lose_no_update(database_run)
 
 
 @pytest.mark.django_db
-def test_database_rate_limit_holds_in_every_window_across_processes(tmp_path, database_env):
-    spec = take_permits_spec(backend="database")
-    outputs = run_workers(tmp_path, database_env, spec)
-    assert sum(len(output["grants"]) for output in outputs) == WORKERS * spec["permits"]
-    assert_window_never_exceeded(outputs, spec["limit"], spec["period"])
+def test_database_lock_is_never_held_by_two_processes(database_run):
+    check_lock_never_held_twice(database_run)
+
+
+@pytest.mark.django_db
+def test_database_rate_limit_holds_in_every_window_across_processes(database_run):
+    check_rate_window_never_exceeded(database_run)
+
+
+@pytest.mark.django_db
+def test_database_breaker_lets_one_probe_through_per_reset_timeout(database_run):
+    check_one_probe_per_reset_timeout(database_run)
+
+
+# --- Redis backend ---------------------------------------------------------------------------
+@pytest.mark.broker
+def test_redis_counter_and_lock_lose_no_update_across_processes(redis_run):
+    check_counter_and_lock_lose_no_update(redis_run)
 
 
 @pytest.mark.broker
-def test_redis_counter_and_lock_lose_no_update_across_processes(tmp_path, redis_env, redis_url, redis_prefix):
-    from connectors.state import RedisState
-
-    spec = count_and_lock_spec(backend="redis", redis_url=redis_url, prefix=redis_prefix)
-    outputs = run_workers(tmp_path, redis_env, spec)
-    state = RedisState(redis_url, prefix=redis_prefix)
-    total = WORKERS * spec["rounds"]
-    assert (state.get(spec["counter"]), state.get(spec["guarded"])) == (total, total)
-    assert_one_holder_at_a_time(outputs)
+def test_redis_lock_is_never_held_by_two_processes(redis_run):
+    check_lock_never_held_twice(redis_run)
 
 
 @pytest.mark.broker
-def test_redis_rate_limit_holds_in_every_window_across_processes(
-    tmp_path, redis_env, redis_url, redis_prefix
-):
-    spec = take_permits_spec(backend="redis", redis_url=redis_url, prefix=redis_prefix)
-    outputs = run_workers(tmp_path, redis_env, spec)
-    assert sum(len(output["grants"]) for output in outputs) == WORKERS * spec["permits"]
-    assert_window_never_exceeded(outputs, spec["limit"], spec["period"])
+def test_redis_rate_limit_holds_in_every_window_across_processes(redis_run):
+    check_rate_window_never_exceeded(redis_run)
+
+
+@pytest.mark.broker
+def test_redis_breaker_lets_one_probe_through_per_reset_timeout(redis_run):
+    check_one_probe_per_reset_timeout(redis_run)

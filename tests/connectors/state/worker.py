@@ -2,8 +2,9 @@
 
 Run as ``python -m tests.connectors.state.worker SPEC_JSON`` with the environment of
 ``tests.support.sandbox.server_environment`` (its own database files). It sets Django up,
-says it is ready, waits for the common start signal so all workers contend at once, runs its
-task against the shared state and writes what it observed to ``spec["out"]`` as JSON.
+prepares its tasks, says it is ready, waits for the common start signal so all workers
+contend at once, runs ``spec["tasks"]`` (name → parameters) in order against the shared
+state and writes what each observed to ``spec["out"]`` as JSON.
 """
 
 import json
@@ -49,7 +50,43 @@ def take_permits(state, spec):
     return {"grants": grants}
 
 
-TASKS = {"count_and_lock": count_and_lock, "take_permits": take_permits}
+def breaker_for(state, spec):
+    from connectors.breaker import CircuitBreaker
+
+    return CircuitBreaker(spec["breaker"], state=state, fail_max=1, reset_timeout=spec["reset_timeout"])
+
+
+def open_breaker(state, spec):
+    """Before the start signal: open the shared breaker (every worker tries; one opens it)."""
+    breaker_for(state, spec).record_failure()
+
+
+def probe_breaker(state, spec):
+    """Keep calling a remote that stays down; record every call that got through (a probe)."""
+    from connectors.errors import CircuitOpenError, TransientError
+
+    breaker = breaker_for(state, spec)
+    probes = []
+
+    def remote():
+        started = time.time()
+        time.sleep(spec["probe_seconds"])
+        probes.append([started, time.time()])
+        raise TransientError("the remote system is still down")
+
+    deadline = time.time() + spec["seconds"]
+    while time.time() < deadline:
+        try:
+            breaker.call(remote)
+        except CircuitOpenError:
+            time.sleep(0.01)
+        except TransientError:
+            pass
+    return {"probes": probes}
+
+
+TASKS = {"count_and_lock": count_and_lock, "take_permits": take_permits, "probe_breaker": probe_breaker}
+PREPARE = {"probe_breaker": open_breaker}
 
 
 def wait_for(path, timeout=60):
@@ -66,10 +103,14 @@ def main(spec):
 
     django.setup()
     state = build_state(spec)
+    tasks = spec["tasks"]
+    for name, params in tasks.items():
+        if name in PREPARE:
+            PREPARE[name](state, params)
     Path(spec["ready"]).touch()
     wait_for(Path(spec["go"]))
-    result = TASKS[spec["task"]](state, spec)
-    Path(spec["out"]).write_text(json.dumps(result))
+    results = {name: TASKS[name](state, params) for name, params in tasks.items()}
+    Path(spec["out"]).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":
