@@ -1,0 +1,112 @@
+"""The one-command demo: an admin login and two connectors on freshly seeded sandboxes.
+
+Everything here is idempotent: running the demo again keeps the tenants, the connectors and
+the login it made the first time, so nothing is seeded or created twice.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from syncjobs.models import AuthMode, Connector, System
+from syncjobs.services.roles import INTEGRATION_ADMINS
+
+DEMO_USERNAME = "admin"
+CRM_SLUG = "demo-crm"
+ERP_SLUG = "demo-erp"
+LOGIN_FILE = "demo-login.json"
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+
+
+@dataclass
+class DemoConnectors:
+    crm: Connector
+    erp: Connector
+    seeded: bool  # True when this call created the sandbox tenants
+
+
+def ensure_admin():
+    """The demo's integration admin, created once; its password is kept beside the SQLite files."""
+    path = settings.DATA_DIR / LOGIN_FILE
+    if path.is_file():
+        login = DemoLogin(**json.loads(path.read_text()))
+    else:
+        login = DemoLogin(DEMO_USERNAME, secrets.token_urlsafe(12))
+        path.write_text(json.dumps(login.__dict__))
+        path.chmod(0o600)
+    user, created = get_user_model().objects.get_or_create(
+        username=login.username, defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created or not user.check_password(login.password):
+        user.set_password(login.password)
+        user.save()
+    user.groups.add(Group.objects.get(name=INTEGRATION_ADMINS))
+    return login
+
+
+def ensure_connectors(base_url, size=200):
+    """The CRM and ERP connectors pointing at the sandboxes served at ``base_url``.
+
+    Seeds one tenant per sandbox the first time; afterwards only follows ``base_url``
+    (the demo may be served on another port).
+    """
+    from sandbox import services as sandbox_services
+
+    crm = Connector.objects.filter(slug=CRM_SLUG).first()
+    erp = Connector.objects.filter(slug=ERP_SLUG).first()
+    if crm and erp:
+        _follow_base_url(crm, base_url, crm_url=True)
+        _follow_base_url(erp, base_url, crm_url=False)
+        return DemoConnectors(crm, erp, seeded=False)
+    tenants = sandbox_services.seed(size=size, seed=42)
+    with transaction.atomic():
+        crm = _crm_connector(base_url, tenants["fxiaoke"])
+        erp = _erp_connector(base_url, tenants["k3cloud"])
+    return DemoConnectors(crm, erp, seeded=True)
+
+
+def _crm_connector(base_url, tenant):
+    return Connector.objects.create(
+        name="纷享销客 CRM（演示）",
+        slug=CRM_SLUG,
+        system=System.FXIAOKE,
+        base_url=base_url + tenant["base_url"],
+        app_id=tenant["app_id"],
+        app_secret=tenant["app_secret"],
+        permanent_code=tenant["permanent_code"],
+        open_user_id=tenant["open_user_id"],
+        mobile=tenant.get("mobile", ""),
+    )
+
+
+def _erp_connector(base_url, tenant):
+    return Connector.objects.create(
+        name="金蝶云星空 ERP（演示）",
+        slug=ERP_SLUG,
+        system=System.K3CLOUD,
+        base_url=base_url + tenant["server_url"],
+        acct_id=tenant["acct_id"],
+        username=tenant["username"],
+        auth_mode=AuthMode.PASSWORD,
+        password=tenant["password"],
+        lcid=tenant.get("lcid", 2052),
+        org_number=str(tenant.get("org_number", "100")),
+    )
+
+
+def _follow_base_url(connector, base_url, crm_url):
+    path = "/sandbox/fxiaoke" if crm_url else "/sandbox/k3cloud/"
+    wanted = base_url + path
+    if connector.base_url != wanted:
+        connector.base_url = wanted
+        connector.save(update_fields=["base_url", "updated_at"])
