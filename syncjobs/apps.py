@@ -16,4 +16,6 @@ def _grant_new_permissions(using="default", **kwargs):
     # integration admins must hold those too.
     from syncjobs.services.roles import assign_role_permissions
 
+    if using != "default":
+        return  # roles live in the hub's database; the sandbox database has no auth tables
     assign_role_permissions()
