@@ -1,0 +1,118 @@
+"""The ERP's own messages, in its own (Chinese) words.
+
+These are data the simulator reproduces, not text of this product, so they are not
+translated. Those seen in replies of real servers are marked [seen]; the others follow the
+same style and are marked [inferred] — clients must branch on MsgCode, never on text.
+"""
+
+SESSION_LOST = "会话信息已丢失，请重新登录"  # [seen]
+FORM_NOT_FOUND = "业务对象不存在"  # [seen]
+DELETE_REFUSED = "单据状态为暂存、创建或重新审核的数据才允许删除"  # [seen]
+NO_TARGETS = "请传入需要操作的数据：Ids 或 Numbers 不能同时为空"  # [inferred]
+LOCK_CONFLICT = "业务对象“{caption}”的{operation}操作与其他用户的操作冲突，请稍候再使用。"  # [inferred]
+CALL_LIMIT = "接口调用次数超过限制，请稍后再试"  # [inferred]
+BAD_BODY = "请求参数格式不正确：{detail}"  # [inferred]
+UNKNOWN_OPERATION = "操作“{operation}”不存在或不适用于业务对象“{caption}”"  # [inferred]
+NO_RULE = "未启用默认转换规则时，转换规则内码（RuleId）必录"  # [inferred]
+UNKNOWN_RULE = "转换规则“{rule}”不存在或不适用于“{source}”到“{target}”"  # [inferred]
+ORG_NOT_FOUND = "组织内码“{org}”不存在"  # [inferred]
+NOT_ALLOCATABLE = "业务对象“{caption}”不支持分配"  # [inferred]
+BAD_DATE_IN_FILTER = "从字符串转换日期和/或时间时，转换失败。"  # SQL Server's own words [seen]
+BAD_NUMBER_IN_FILTER = "从数据类型 varchar 转换为 numeric 时出错。"  # SQL Server's own words [seen]
+LOGIN_WRONG_PASSWORD = "用户名或密码错误！"  # [seen]
+LOGIN_NO_DATACENTER = "数据中心不存在或已被禁用，请检查账套ID！"  # [inferred]
+LOGIN_BAD_APP = "第三方系统登录授权验证失败：应用ID或应用密钥不正确"  # [inferred]
+LOGIN_BAD_SIGN = "第三方系统登录授权验证失败：签名不正确"  # [inferred]
+VIEW_NOT_FOUND = "未找到对应数据"  # [inferred; suggested by the spec]
+
+
+def unknown_field(key):
+    return f"元数据中标识为{key}的字段不存在"  # [seen]
+
+
+def required(caption):
+    return f"字段“{caption}”是必填项"  # [seen]
+
+
+def entry_required(entity_caption, row, caption):
+    return f"单据体实体【{entity_caption}】第【{row}】行分录，【{caption}】字段必录"  # [seen]
+
+
+def entry_missing(entity_caption):
+    return f"单据体实体【{entity_caption}】至少需要录入一行分录"  # [inferred]
+
+
+def duplicate_number(number):
+    return f"违反字段唯一性要求：编码唯一。[{number}]在当前系统中已经被使用。"  # [seen]
+
+
+def bad_value(caption, raw):
+    return f"字段“{caption}”的值“{raw}”格式不正确"  # [inferred]
+
+
+def bad_reference(caption, raw):
+    """IsVerifyBaseDataField rejecting a reference (the real text is unknown)."""
+    return f"字段“{caption}”的值“{raw}”在系统中不存在、已禁用或未分配到当前组织"  # [inferred]
+
+
+def who(form, number):
+    """How the ERP names a record in operation messages."""
+    if form.kind == "bill":
+        return f"单据编号为“{number}”的{form.caption}"  # [seen]
+    return f"编码为“{number}”的{form.caption}"  # [inferred]
+
+
+def audited(form, number):
+    return f"{who(form, number)}，审核成功！"  # [seen]
+
+
+def already_audited(form, number):
+    return f"{who(form, number)}，单据已经审核！"  # [seen]
+
+
+def submit_refused(form, number):
+    return f"{who(form, number)}，只有暂存、创建和重新审核的数据才允许提交！"  # [seen]
+
+
+def audit_refused(form, number):
+    return f"{who(form, number)}，只有审核中的数据才允许审核！"  # [inferred]
+
+
+def unaudit_refused(form, number):
+    return f"{who(form, number)}，只有已审核的数据才允许反审核！"  # [inferred]
+
+
+def unaudit_has_targets(form, number):
+    return f"{who(form, number)}，已经存在下游单据，不允许反审核！"  # [inferred]
+
+
+def cancel_assign_refused(form, number):
+    return f"{who(form, number)}，只有审核中的数据才允许撤销！"  # [inferred]
+
+
+def save_refused(form, number):
+    return f"{who(form, number)}，单据状态为审核中或已审核，不允许修改！"  # [inferred]
+
+
+def not_found(form, key):
+    return f"{form.caption}“{key}”不存在，可能已被删除"  # [inferred]
+
+
+def cancel_refused(form, number):
+    return f"{who(form, number)}，已提交或已审核的单据不允许作废！"  # [inferred]
+
+
+def close_refused(form, number):
+    return f"{who(form, number)}，只有已审核的单据才允许关闭或反关闭！"  # [inferred]
+
+
+def allocate_unaudited(form, number):
+    return f"{who(form, number)}，未审核的数据不允许分配！"  # [inferred]
+
+
+def push_unaudited(form, number):
+    return f"{who(form, number)}，单据未审核，不允许下推！"  # [inferred]
+
+
+def push_nothing_left(form, number):
+    return f"{who(form, number)}，没有可下推的分录（数量已全部下推）"  # [inferred]
