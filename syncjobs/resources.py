@@ -85,6 +85,10 @@ class ConnectorResource(resources.ModelResource):
 class SyncFlowResource(resources.ModelResource):
     """One row per flow, with its mapping rows and value maps as JSON columns."""
 
+    # A text field: spreadsheets give an empty cell back as None, which must become "".
+    description = fields.Field(
+        attribute="description", column_name="description", widget=widgets.CharWidget()
+    )
     source_connector = _slug_field("source_connector", Connector)
     target_connector = _slug_field("target_connector", Connector)
     match_keys = _json_field("match_keys")

@@ -20,6 +20,12 @@ from syncjobs.services.connections import test_connection
 SECRETS = Connector.SECRET_FIELDS
 
 
+def _formfield(db_field, **kwargs):
+    if db_field.name == "base_url":
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
 class ConnectorForm(forms.ModelForm):
     """Secrets are never rendered back; a blank secret field keeps the stored value."""
 
@@ -27,6 +33,7 @@ class ConnectorForm(forms.ModelForm):
         model = Connector
         fields = [field.name for field in Connector._meta.fields if field.editable and not field.auto_created]
         widgets = {name: forms.PasswordInput(render_value=False) for name in SECRETS}
+        formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,16 +10,19 @@ from syncjobs.models import System
 
 
 @sensitive_variables("config")
-def build_client(connector):
-    """The API client for ``connector`` (``K3CloudClient`` or ``FxiaokeClient``), sharing connector state."""
+def build_client(connector, **options):
+    """The API client for ``connector`` (``K3CloudClient`` or ``FxiaokeClient``), sharing connector state.
+
+    ``options`` go to the client's constructor (``state``, ``retry_policy``).
+    """
     config = connector.client_config()
     if connector.system == System.K3CLOUD:
         from connectors.k3cloud import K3CloudClient
 
-        return K3CloudClient(config)
+        return K3CloudClient(config, **options)
     from connectors.fxiaoke import FxiaokeClient
 
-    return FxiaokeClient(config)
+    return FxiaokeClient(config, **options)
 
 
 def test_connection(connector):

@@ -1,0 +1,248 @@
+"""Reading K3Cloud forms for the mapping: field keys from paths, filters, rows back into records.
+
+ExecuteBillQuery answers one flat row per entry row. A ``QueryShape`` says which field keys
+to ask for (the mapping's source paths plus the keys the engine needs) and turns the rows of
+one primary key back into one record: header values under the path the mapping reads
+(``FCustId.FNumber``), entry lines as lists under the entry key (``FSaleOrderEntry``), each
+line keyed by the rest of the path (``FMaterialId.FNumber``).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from connectors.errors import PermanentError
+from syncjobs.adapters.base import SourceRecord
+from syncjobs.adapters.k3cloud_forms import form_info
+
+SYSTEM = "k3cloud"
+COMPARE = {"EQ": "=", "N": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
+# How many values one ``in (...)`` condition lists; long lists are split into several queries.
+IN_CHUNK = 200
+
+
+def business_zone():
+    """K3Cloud dates are naive wall-clock times of the ERP's site, which runs in TIME_ZONE."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def erp_moment(text):
+    """An aware datetime from a K3Cloud date text (``2025-01-02T12:00:45.053``), or None."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(str(text).replace(" ", "T", 1))
+    return moment if moment.tzinfo else moment.replace(tzinfo=business_zone())
+
+
+def erp_literal(moment):
+    """A FilterString date literal in ERP local time. Seconds are floored: ``>=`` then errs
+    on reading a boundary record again, never on missing one."""
+    return moment.astimezone(business_zone()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def quote(value):
+    """A FilterString literal: ``'O''Brien'``."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def in_condition(key, values):
+    return f"{key} in ({','.join(quote(v) for v in values)})"
+
+
+def chunks(values, size=IN_CHUNK):
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def plain(value):
+    """Query values as the mapping wants them: amounts as exact decimal text, never floats."""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return value
+
+
+class Column:
+    """One requested value: the field key sent, and where the value goes in the record."""
+
+    def __init__(self, key, name, entry=None):
+        self.key = key
+        self.name = name
+        self.entry = entry
+
+
+class QueryShape:
+    """The field keys of one query of ``form_id`` and how its rows become records."""
+
+    def __init__(self, form_id, paths, *, with_status=False):
+        paths = [str(p).strip() for p in paths or () if str(p).strip()]
+        self.form = form_info(form_id).with_entries(_entry_names(paths))
+        self.columns = [self._column(path) for path in dict.fromkeys(paths)]
+        self.entries = list(dict.fromkeys(c.entry for c in self.columns if c.entry))
+        self.with_status = with_status
+
+    @property
+    def keys(self):
+        """FieldKeys: primary key, number, dates, statuses, entry ids, then the mapping's fields."""
+        form = self.form
+        keys = [form.pk, form.number_key, form.modify_date_key]
+        if form.approve_date_key:
+            keys.append(form.approve_date_key)
+        if self.with_status:
+            keys.append(form.deleted_key)
+        keys += [form.entry_id_key(entry) for entry in self.entries]
+        keys += [column.key for column in self.columns]
+        return list(dict.fromkeys(keys))
+
+    @property
+    def order(self):
+        """Primary key, then entry ids: rows of one record are adjacent and pages never shift."""
+        keys = [self.form.pk] + [self.form.entry_id_key(entry) for entry in self.entries]
+        return ", ".join(f"{key} ASC" for key in keys)
+
+    def _column(self, path):
+        if "[]" not in path:
+            return Column(self._header_key(path), path)
+        entry, _sep, rest = path.partition("[].")
+        if not rest or "[]" in rest:
+            raise PermanentError(
+                _(
+                    "The K3Cloud field path “%(path)s” cannot be read: use “Entry[].Field” for an entry "
+                    "field (entries inside entries are not read)."
+                )
+                % {"path": path},
+                system=SYSTEM,
+                field=path,
+            )
+        key = self.form.entry_id_key(entry) if rest.lower() == _entry_pk(self.form, entry).lower() else rest
+        return Column(key, rest, entry)
+
+    def _header_key(self, path):
+        # Sub-head fields (FSaleOrderFinance.FBillAllAmount) are plain header keys in queries.
+        head, dot, rest = path.partition(".")
+        if dot and head.lower() in {s.lower() for s in self.form.subheads}:
+            return rest
+        return path
+
+    # --- rows -> records -----------------------------------------------------------------
+    def records(self, rows):
+        """Group consecutive rows by primary key into ``SourceRecord``s, lazily.
+
+        Rows come ordered by primary key, so a record's rows are adjacent even when they
+        straddle a query page: the group in progress is simply carried on into the next page.
+        """
+        bucket, current = [], None
+        for row in rows:
+            pk = row.get(self.form.pk)
+            if bucket and pk != current:
+                yield self.record(bucket)
+                bucket = []
+            current = pk
+            bucket.append(row)
+        if bucket:
+            yield self.record(bucket)
+
+    def record(self, rows):
+        """The ``SourceRecord`` of the rows of one primary key."""
+        head, form = rows[0], self.form
+        data = {c.name: plain(head.get(c.key)) for c in self.columns if c.entry is None}
+        for entry in self.entries:
+            data[entry] = self._lines(entry, rows)
+        return SourceRecord(
+            id=str(head.get(form.pk)),
+            number=str(head.get(form.number_key) or ""),
+            modified_at=_latest(head.get(form.modify_date_key), head.get(form.approve_date_key)),
+            data=data,
+            deleted=self.with_status and str(head.get(form.deleted_key) or "").upper() == "B",
+        )
+
+    def _lines(self, entry, rows):
+        # With two entry tables the ERP answers their cross product: each line is kept once.
+        id_key, columns = self.form.entry_id_key(entry), [c for c in self.columns if c.entry == entry]
+        lines = {}
+        for row in rows:
+            entry_id = row.get(id_key)
+            if entry_id and entry_id not in lines:
+                lines[entry_id] = {c.name: plain(row.get(c.key)) for c in columns}
+        return list(lines.values())
+
+
+def _entry_names(paths):
+    return [path.split("[]", 1)[0] for path in paths if "[]" in path]
+
+
+def _entry_pk(form, entry):
+    return next((pk for key, pk in form.entries.items() if key.lower() == entry.lower()), "FEntryID")
+
+
+def _latest(*texts):
+    moments = [erp_moment(text) for text in texts if text]
+    return max(moments) if moments else None
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+def changed_filter(form, since, options):
+    """The FilterString of an incremental pull of ``form`` (an instance of ``FormInfo``)."""
+    parts = []
+    if since is not None:
+        literal = quote(erp_literal(since))
+        dates = [f"{form.modify_date_key} >= {literal}"]
+        if form.approve_date_key:
+            # A document audited after its last save has an old FModifyDate: audit does not touch it.
+            dates.append(f"{form.approve_date_key} >= {literal}")
+        parts.append("(" + " or ".join(dates) + ")")
+    return join(parts + scope_conditions(form, options))
+
+
+def scope_conditions(form, options):
+    """Status, original-copy and flow conditions shared by every read of a flow's records."""
+    parts = []
+    if options.audited_only:
+        parts.append(f"{form.status_key} = 'C'")
+        if not form.is_bill:
+            parts.append("FForbidStatus = 'A'")
+    if not options.include_deleted:
+        parts.append(f"{form.deleted_key} <> 'B'")
+    if form.master_key:
+        # Allocated copies share the number of their original; only the original is synced.
+        parts.append(f"{form.master_key} = {form.pk}")
+    parts += flow_conditions(options.source_filter)
+    return parts
+
+
+def flow_conditions(source_filter):
+    """A flow's filter as FilterString parts: a string, or a list of strings or conditions."""
+    if not source_filter:
+        return []
+    items = [source_filter] if isinstance(source_filter, str) else list(source_filter)
+    return [f"({item})" if isinstance(item, str) else _condition(item) for item in items]
+
+
+def _condition(item):
+    field_name, operator = item.get("field_name"), str(item.get("operator", "")).upper()
+    values = item.get("field_values")
+    values = values if isinstance(values, list) else [values]
+    if operator in ("IN", "NIN"):
+        condition = in_condition(field_name, values)
+        return condition.replace(" in (", " not in (", 1) if operator == "NIN" else condition
+    if operator == "LIKE":
+        return f"{field_name} like {quote('%' + str(values[0]) + '%')}"
+    if operator in COMPARE and field_name:
+        return f"{field_name} {COMPARE[operator]} {quote(values[0])}"
+    raise PermanentError(
+        _(
+            "The flow's source filter condition %(condition)s cannot be sent to K3Cloud: use EQ, N, GT, GTE, "
+            "LT, LTE, IN, NIN or LIKE, or write a K3Cloud filter string."
+        )
+        % {"condition": item},
+        system=SYSTEM,
+    )
+
+
+def join(parts):
+    return " and ".join(parts)

@@ -1,0 +1,222 @@
+import json
+
+import pytest
+import tablib
+from django.urls import reverse
+from import_export.formats.base_formats import CSV, JSON, XLSX
+
+from syncjobs.models import FieldMapping, MappingVersion, SyncFlow, ValueMap, ValueMapEntry
+from syncjobs.resources import SyncFlowResource, ValueMapEntryResource
+from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping, make_value_map
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def configuration():
+    crm, erp = make_fxiaoke(), make_k3cloud()
+    customers = make_flow(
+        "customers",
+        crm,
+        erp,
+        match_keys=["FNumber"],
+        post_actions=[{"action": "submit"}, {"action": "audit"}],
+        schedule_cron="*/15 * * * *",
+        options={"max_attempts": 5},
+        enabled=True,
+    )
+    orders = make_flow("orders", crm, erp, source_object="SalesOrderObj", target_object="SAL_SaleOrder")
+    orders.depends_on.add(customers)
+    make_value_map("levels", {"1": "VIP", "2": "NORMAL"}, name="Customer level")
+    make_mapping(customers, "FName", "name", required=True, note="客户名称")
+    make_mapping(
+        customers, "F_Level", "level", "value_map", {"map": "levels", "default": "NORMAL"}, position=1
+    )
+    make_mapping(orders, "FCustId.FNumber", "account_id", "lookup", {"flow": "customers"})
+    make_mapping(
+        orders, "FSaleOrderEntry[].FQty", "details.SalesOrderProductObj[].quantity", "number", {"decimals": 2}
+    )
+    make_mapping(orders, "FNote", "", "template", {"template": "=HYPERLINK({name})"})
+    return {"customers": customers, "orders": orders}
+
+
+def export_dataset():
+    return SyncFlowResource().export(SyncFlow.objects.order_by("slug"))
+
+
+def with_column(dataset, column, values):
+    """A copy of ``dataset`` with one column's cells replaced (as an edited file would be)."""
+    index = dataset.headers.index(column)
+    edited = tablib.Dataset(headers=dataset.headers)
+    for row, value in zip(dataset, values, strict=True):
+        edited.append([*row[:index], value, *row[index + 1 :]])
+    return edited
+
+
+def state():
+    """Everything a flow configuration consists of, in comparable form."""
+    flows = SyncFlow.objects.order_by("slug")
+    return {
+        "flows": [
+            {
+                **{
+                    k: v
+                    for k, v in flow.__dict__.items()
+                    if k not in ("_state", "id", "created_at", "updated_at")
+                },
+                "source_connector_id": flow.source_connector.slug,
+                "target_connector_id": flow.target_connector.slug,
+                "depends_on": sorted(flow.depends_on.values_list("slug", flat=True)),
+                "rows": [m.as_row() for m in flow.mappings.order_by("position", "id")],
+            }
+            for flow in flows
+        ],
+        "value_maps": sorted(
+            (e.value_map.slug, e.value_map.name, e.source_value, e.target_value)
+            for e in ValueMapEntry.objects.select_related("value_map")
+        ),
+    }
+
+
+def wipe():
+    MappingVersion.objects.all().delete()
+    SyncFlow.objects.all().delete()
+    ValueMap.objects.all().delete()
+
+
+@pytest.mark.parametrize("file_format", [JSON, CSV, XLSX])
+def test_export_then_import_recreates_the_flows_identically(configuration, file_format):
+    before = state()
+    # The admin's own path: formula escaping on export, the format's reader on import.
+    exported = file_format().export_data(export_dataset())
+    wipe()
+    dataset = file_format().create_dataset(exported)
+
+    result = SyncFlowResource().import_data(dataset, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors(), _problems(result)
+    assert state() == before
+    assert [v.number for v in MappingVersion.objects.filter(flow__slug="orders")] == [1]
+
+
+def test_dry_run_changes_nothing(configuration):
+    dataset = export_dataset()
+    wipe()
+    result = SyncFlowResource().import_data(dataset, dry_run=True)
+    assert [row.import_type for row in result.rows] == ["new", "new"]
+    assert (SyncFlow.objects.count(), FieldMapping.objects.count(), ValueMap.objects.count()) == (0, 0, 0)
+    assert MappingVersion.objects.count() == 0
+
+
+def test_reimporting_an_unchanged_file_skips_every_row(configuration):
+    dataset = export_dataset()
+    versions = MappingVersion.objects.count()
+    result = SyncFlowResource().import_data(dataset, dry_run=False)
+    assert [row.import_type for row in result.rows] == ["skip", "skip"]
+    assert MappingVersion.objects.count() == versions
+
+
+def test_importing_a_changed_mapping_makes_exactly_one_new_version(configuration):
+    dataset = export_dataset()
+    rows = json.loads(dataset["mappings"][0])
+    rows[0]["required"] = False
+    rows.append({"target_path": "FShortName", "source_path": "name"})
+    dataset = with_column(dataset, "mappings", [json.dumps(rows), dataset["mappings"][1]])
+    existing = set(FieldMapping.objects.filter(flow__slug="customers").values_list("pk", flat=True))
+
+    result = SyncFlowResource().import_data(dataset, dry_run=False)
+
+    assert [row.import_type for row in result.rows] == ["update", "skip"]
+    customers = SyncFlow.objects.get(slug="customers")
+    assert [v.number for v in customers.mapping_versions.all()] == [1]
+    assert len(customers.mapping_versions.get().rows) == 3
+    # Rows are updated in place, so their history stays one story per row.
+    assert existing <= set(customers.mappings.values_list("pk", flat=True))
+
+
+def test_import_rejects_invalid_mappings_naming_the_row(configuration):
+    dataset = export_dataset()
+    bad = json.dumps([{"target_path": "FQty", "source_path": "q", "transform": "eval"}])
+    dataset = with_column(dataset, "mappings", [bad, "[]"])
+    result = SyncFlowResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    messages = " ".join(str(e) for row in result.invalid_rows for e in row.error.messages)
+    assert "row 1, transform" in messages
+    assert SyncFlow.objects.get(slug="customers").mappings.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fragment"),
+    [
+        ("mappings", "{not json", "Not valid JSON"),
+        ("mappings", '[{"target_path": "a", "colour": "red"}]', "Unknown keys"),
+        ("value_maps", "[]", "neither in the file nor installed"),
+        ("depends_on", "ghost-flow", "unknown flows"),
+        ("source_connector", "no-such-connector", "does not exist"),
+    ],
+)
+def test_import_explains_hostile_cells(configuration, column, value, fragment):
+    dataset = export_dataset()
+    wipe()
+    ValueMap.objects.all().delete()
+    dataset = with_column(dataset, column, [value, dataset[column][1]])
+    result = SyncFlowResource().import_data(dataset, dry_run=True)
+    assert fragment in _problems(result)
+
+
+def test_admin_import_previews_then_confirms(admin_client_csrf, configuration):
+    exported = export_dataset().export("json")
+    wipe()
+    upload = _upload("flows.json", exported)
+    preview = admin_client_csrf.post_form(
+        reverse("admin:syncjobs_syncflow_import"), {"format": "0", "resource": "0", "import_file": upload}
+    )
+    assert preview.status_code == 200
+    assert SyncFlow.objects.count() == 0
+    confirm_form = preview.context["confirm_form"]
+    assert confirm_form is not None
+
+    done = admin_client_csrf.post_form(
+        reverse("admin:syncjobs_syncflow_process_import"), confirm_form.initial
+    )
+
+    assert done.status_code == 302
+    assert sorted(SyncFlow.objects.values_list("slug", flat=True)) == ["customers", "orders"]
+    assert MappingVersion.objects.filter(created_by__username="alice").count() == 2
+
+
+def test_admin_import_needs_the_add_permission_and_a_csrf_token(
+    finance_client, admin_client_csrf, configuration
+):
+    url = reverse("admin:syncjobs_syncflow_import")
+    upload = _upload("flows.json", export_dataset().export("json"))
+    assert finance_client.post_form(url, {"format": "0", "import_file": upload}).status_code == 403
+    assert admin_client_csrf.post(url, {"format": "0"}).status_code == 403
+
+
+def test_value_maps_import_one_entry_per_row_creating_the_map():
+    dataset = tablib.Dataset(
+        ["units", "Units", "个", "PCS", ""],
+        ["units", "Units", "箱", "BOX", "carton"],
+        headers=["value_map", "value_map_name", "source_value", "target_value", "note"],
+    )
+    result = ValueMapEntryResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), _problems(result)
+    assert ValueMap.objects.get(slug="units").as_dict() == {"个": "PCS", "箱": "BOX"}
+    again = ValueMapEntryResource().import_data(dataset, dry_run=False)
+    assert [row.import_type for row in again.rows] == ["skip", "skip"]
+
+
+def _upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content.encode(), content_type="application/json")
+
+
+def _problems(result):
+    texts = [str(error.error) for row in result.row_errors() for error in row[1]]
+    for row in result.invalid_rows:
+        texts.extend(f"{field}: {messages}" for field, messages in row.error_dict.items())
+    for error in result.base_errors:
+        texts.append(str(error.error))
+    return " | ".join(texts)
