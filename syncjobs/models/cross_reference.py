@@ -37,6 +37,12 @@ class CrossReference(models.Model):
     fingerprint = models.CharField(
         _("payload fingerprint"), max_length=64, blank=True, help_text=_("Hash of the last payload written.")
     )
+    post_actions_done = models.JSONField(
+        _("post-actions done"),
+        default=list,
+        blank=True,
+        help_text=_("Post-actions run on the target since it was last written, so a re-run resumes."),
+    )
     first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -13,6 +13,7 @@ class Trigger(models.TextChoices):
     MANUAL = "manual", _("Manual")
     WEBHOOK = "webhook", _("Webhook")
     RETRY = "retry", _("Retry")
+    DEPENDENCY = "dependency", _("Needed by a waiting record")
 
 
 class RunStatus(models.TextChoices):
@@ -22,6 +23,13 @@ class RunStatus(models.TextChoices):
     PARTIAL = "partial", _("Partly failed")
     FAILED = "failed", _("Failed")
     PAUSED = "paused", _("Paused")
+
+
+class RunPhase(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    READING = "reading", _("Reading the source")
+    WRITING = "writing", _("Writing the target")
+    DONE = "done", _("Done")
 
 
 class RecordAction(models.TextChoices):
@@ -48,6 +56,10 @@ class SyncRun(models.Model):
     )
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    phase = models.CharField(_("phase"), max_length=10, choices=RunPhase.choices, default=RunPhase.QUEUED)
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True, help_text=_("The process reading the source for this run.")
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -90,6 +102,9 @@ class SyncRun(models.Model):
     progress_total = models.PositiveIntegerField(_("records expected"), null=True, blank=True)
     api_calls = models.JSONField(
         _("API calls"), default=dict, blank=True, help_text=_("Calls per connector and operation.")
+    )
+    timings = models.JSONField(
+        _("timings (seconds)"), default=dict, blank=True, help_text=_("Time spent per phase.")
     )
     message = RedactedTextField(_("message"), blank=True)
 
@@ -137,6 +152,7 @@ class SyncRecord(models.Model):
     )
     source_id = models.CharField(_("source ID"), max_length=128)
     source_number = models.CharField(_("source number"), max_length=128, blank=True)
+    source_modified_at = models.DateTimeField(_("source changed"), null=True, blank=True)
     target_id = models.CharField(_("target ID"), max_length=128, blank=True)
     target_number = models.CharField(_("target number"), max_length=128, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=RecordAction.choices, blank=True)
