@@ -78,7 +78,13 @@ class SystemAdapter(Protocol):
     def read_changed(
         self, obj: str, since: datetime | None, options: ReadOptions
     ) -> Iterator[list[SourceRecord]]:
-        """Pages of records changed at or after ``since`` (all records when None), oldest first."""
+        """Pages of records changed at or after ``since`` (all records when None).
+
+        Pages come in primary-key order (K3Cloud PK, Fxiaoke ``_id`` cursor), not in time
+        order: both systems page reliably only that way. So the watermark may advance to the
+        latest ``modified_at`` seen only once the whole pull has been processed. Pages are
+        produced lazily: nothing beyond the current page is held.
+        """
 
     def read_ids(self, obj: str, ids: list[str], options: ReadOptions) -> list[SourceRecord]:
         """The named records (missing ids are simply absent from the result)."""
@@ -87,19 +93,38 @@ class SystemAdapter(Protocol):
         """Target records whose ``field_path`` equals one of ``values``, in as few calls as possible."""
 
     def fetch_current(self, obj: str, ids: list[str], fields: list[str]) -> dict[str, dict]:
-        """Current values of the named records (for comparisons and dry-run diffs)."""
+        """Current values of the named records (for comparisons and dry-run diffs).
+
+        Shaped like a mapped payload (K3Cloud ``FCustId.FNumber`` as ``{"FCustId": {"FNumber":
+        ...}}``; detail lines as lists), holding only the fields named; missing ids are absent.
+        """
 
     def write(self, obj: str, items: list[WriteItem]) -> list[WriteResult]:
-        """Create or update records, batched where the system allows; one result per item, in order."""
+        """Create or update records, batched where the system allows; one result per item, in order.
+
+        Connector errors never escape: each item's ``WriteResult.error`` holds its own (an
+        ``OutcomeUnknownError`` when the answer was lost: settle it by ``find_by``). A
+        call-level refusal, or an error no call can get past now (quota, open circuit),
+        becomes every affected item's error, with the same type, so the engine still branches
+        on it. K3Cloud sends the batch as one BatchSave; Fxiaoke one call per item.
+        """
 
     def post_action(self, obj: str, action: dict, refs: list[TargetRef]) -> dict[str, Exception | None]:
-        """Run a post-action (e.g. ``{"action": "audit"}``) on written records; error or None per id."""
+        """Run a post-action on written records; ``{ref.id: error or None}``.
+
+        K3Cloud: ``submit``, ``audit``, ``unaudit``, ``allocate`` (``"organisations"``: org
+        numbers; ``"auto_submit_and_audit"``), ``forbid``, ``enable``, ``cancel``, ``close``.
+        Fxiaoke: ``notify_owner`` (``"template"``, optional ``"recipient"`` lookup field whose
+        record's owner is told, ``"fields"`` placeholder aliases, and ``"values"``:
+        ``{target id: {placeholder: value}}`` for what only the engine knows, e.g. the source
+        document's number). See ``syncjobs.adapters.fxiaoke_notify``.
+        """
 
     def update_fields(self, obj: str, record_id: str, values: dict) -> None:
-        """Write a few fields onto one record (write-back of the other system's number)."""
+        """Write a few fields onto one record (write-back of the other system's number); raises on failure."""
 
     def void(self, obj: str, ref: TargetRef) -> None:
-        """Void, forbid or cancel a record whose source was deleted (as the system allows)."""
+        """Void, forbid or cancel a record whose source was deleted (as the system allows); raises on failure."""
 
     def call_counts(self) -> dict[str, int]:
         """API calls made today by this connector, per operation (for run statistics)."""
