@@ -43,6 +43,12 @@ class CrossReference(models.Model):
         blank=True,
         help_text=_("Post-actions run on the target since it was last written, so a re-run resumes."),
     )
+    claimed_by = models.CharField(
+        _("being created by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The worker creating the target record; empty once the outcome is known."),
+    )
     first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

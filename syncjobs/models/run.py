@@ -37,6 +37,7 @@ class RecordAction(models.TextChoices):
     UPDATE = "update", _("Update")
     UNCHANGED = "unchanged", _("Unchanged")
     SKIP = "skip", _("Skip")
+    VOID = "void", _("Void")
 
 
 class RecordStatus(models.TextChoices):
@@ -44,7 +45,7 @@ class RecordStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     WAITING = "waiting", _("Waiting for a parent record")
     DEAD = "dead", _("Gave up after retries")
-    SUPERSEDED = "superseded", _("Superseded by a later success")
+    SUPERSEDED = "superseded", _("Superseded by a later attempt")
     IGNORED = "ignored", _("Ignored")
 
 
