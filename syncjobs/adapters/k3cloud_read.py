@@ -61,7 +61,7 @@ def chunks(values, size=IN_CHUNK):
 def plain(value):
     """Query values as the mapping wants them: amounts as exact decimal text, never floats."""
     if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")
+        return format(Decimal(repr(value)).normalize(), "f")
     return value
 
 

@@ -1,0 +1,74 @@
+"""Everything one flow's run needs at hand: flow, mapping version, options, adapters, clock."""
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from syncjobs.adapters.base import ReadOptions
+from syncjobs.engine.adapters import adapter_for
+from syncjobs.engine.options import FlowOptions
+from syncjobs.mapping import compile_mapping, parse_path
+from syncjobs.mapping.transforms import parse_template
+
+
+@dataclass
+class FlowContext:
+    """One flow at work. ``clock``, ``sleep`` and ``rng`` are injectable for tests."""
+
+    flow: object
+    version: object
+    options: FlowOptions
+    source: object
+    target: object
+    worker: str = ""
+    run: object = None
+    clock: object = timezone.now
+    sleep: object = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self):
+        self.mapping = compile_mapping(self.version.rows if self.version else [])
+
+    @property
+    def rows(self):
+        return self.mapping
+
+    def read_options(self):
+        """How the source is read: the fields the mapping and the write-back need, page size."""
+        return ReadOptions(
+            fields=source_fields(self.version.rows if self.version else [], self.options),
+            page_size=self.options.page_size,
+            source_filter=self.flow.source_filter or [],
+            audited_only=self.options.audited_only,
+            include_deleted=self.options.on_source_deleted != "ignore",
+        )
+
+
+def build_context(flow, version, run=None, worker="", **overrides):
+    """A ``FlowContext`` for ``flow`` with adapters for both of its connectors."""
+    return FlowContext(
+        flow=flow,
+        version=version,
+        options=FlowOptions.of(flow),
+        source=adapter_for(flow.source_connector),
+        target=adapter_for(flow.target_connector),
+        worker=worker,
+        run=run,
+        **overrides,
+    )
+
+
+def source_fields(rows, options):
+    """Every source path the mapping reads (templates included), then the write-back fields."""
+    paths = []
+    for row in rows:
+        source = (row.get("source_path") or "").strip()
+        if source:
+            paths.append(source)
+        template = (row.get("params") or {}).get("template")
+        if row.get("transform") == "template" and isinstance(template, str):
+            paths.extend(str(part) for part in parse_template(template) if not isinstance(part, str))
+    paths.extend(options.write_back)
+    return list(dict.fromkeys(str(parse_path(path)) for path in paths))

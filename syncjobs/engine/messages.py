@@ -1,0 +1,121 @@
+"""What people read about a record's outcome: the record, the field, the reason, what to do."""
+
+from django.utils.translation import gettext as _
+
+from connectors.errors import ConnectorError
+
+
+def record_error(item, reason):
+    """``Record X: reason`` in the reader's language."""
+    return _("Record %(record)s: %(reason)s") % {"record": item.label, "reason": reason}
+
+
+def mapping_failed(item, exc):
+    """A mapping failure: every field that could not be mapped, and why."""
+    return record_error(item, str(exc))
+
+
+def connector_failed(item, error, system):
+    """An error the target system reported, in its own words, with its field when known."""
+    if isinstance(error, ConnectorError):
+        reason = error.message
+        if error.field:
+            reason = _("%(message)s (field %(field)s)") % {"message": reason, "field": error.field}
+    else:
+        reason = str(error)
+    return record_error(
+        item, _("%(system)s refused the write: %(reason)s") % {"system": system, "reason": reason}
+    )
+
+
+def gave_up(item, error, attempts):
+    return record_error(
+        item,
+        _(
+            "gave up after %(attempts)s attempts; the last error was: %(error)s. Re-run the record once the target system is reachable."
+        )
+        % {"attempts": attempts, "error": getattr(error, "message", str(error))},
+    )
+
+
+def several_matches(item, key, value, refs):
+    found = ", ".join(ref.number or ref.id for ref in refs[:5])
+    return record_error(
+        item,
+        _(
+            "several target records have %(key)s “%(value)s” (%(found)s); make that field unique in "
+            "the target or add a more specific match key to the flow"
+        )
+        % {"key": key, "value": value, "found": found},
+    )
+
+
+def target_taken(item, target, other):
+    return record_error(
+        item,
+        _(
+            "the target record %(target)s matched by the flow's match keys is already linked to "
+            "source record %(other)s; correct the data so each target record matches one source record"
+        )
+        % {"target": target, "other": other},
+    )
+
+
+def unsettled_create(item):
+    return record_error(
+        item,
+        _(
+            "an earlier attempt to create this record got no answer, and the flow has no match keys "
+            "to find out whether the record exists. Check the target system, delete the record there "
+            "if it exists twice, then re-run this record."
+        ),
+    )
+
+
+def in_flight(item):
+    return record_error(
+        item,
+        _("another worker is creating this record right now; it is picked up again once that finishes"),
+    )
+
+
+def audited_refused(item, target):
+    return record_error(
+        item,
+        _(
+            "the target document %(target)s is audited and this flow does not change audited documents "
+            "(option audited_update = fail). Un-audit it in K3Cloud, or set audited_update to "
+            "“unaudit”, then re-run this record."
+        )
+        % {"target": target},
+    )
+
+
+def post_action_failed(item, action, error):
+    return record_error(
+        item,
+        _("the record was written, but %(action)s failed: %(error)s. A re-run resumes from this step.")
+        % {"action": action, "error": getattr(error, "message", str(error))},
+    )
+
+
+def missing_target_for_update(item):
+    return record_error(
+        item, _("no target record is linked or matches it, and this flow only updates existing records")
+    )
+
+
+def exists_for_create_only(item):
+    return record_error(item, _("the target record exists already, and this flow only creates records"))
+
+
+def source_deleted(item):
+    return record_error(item, _("the source record was deleted or voided; the flow ignores deletions"))
+
+
+def waiting(item, parents):
+    return record_error(
+        item,
+        _("waiting for %(parents)s to be synced first; it is synced automatically once the parent is")
+        % {"parents": parents},
+    )
