@@ -77,9 +77,17 @@ class ConnectorResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
-        # Secrets are missing from the file, so the model's "required credential" checks
-        # would reject every new connector; fields are still checked by the admin form.
-        clean_model_instances = False
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Field checks only: secrets are never in the file, so the model's "credential
+        # required" rule would refuse every new connector; the admin form asks for them.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.clean_fields(exclude=[*Connector.SECRET_FIELDS, *errors])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class SyncFlowResource(resources.ModelResource):

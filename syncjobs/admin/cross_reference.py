@@ -1,6 +1,7 @@
 """Cross-references: which source record is which target record."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin
@@ -29,7 +30,7 @@ class CrossReferenceAdmin(LargeTableMixin, ExportMixin, admin.ModelAdmin):
     list_filter = ("flow", "source_object", "target_object")
     list_select_related = ("flow",)
     search_fields = ("source_id", "source_number", "target_id", "target_number")
-    search_help_text = None
+    search_help_text = _("An exact source or target ID or number.")
     raw_id_fields = ("flow",)
     readonly_fields = ("created_at", "updated_at")
 

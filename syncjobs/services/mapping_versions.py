@@ -27,7 +27,7 @@ def record_mapping_version(flow, user=None):
     a run, so a change yields exactly one new version and an unchanged save none. The flow
     row is locked so two saves at once never take the same number.
     """
-    SyncFlow.objects.select_for_update().filter(pk=flow.pk).exists()
+    SyncFlow.objects.select_for_update().only("pk").get(pk=flow.pk)
     rows = snapshot_rows(flow)
     digest = fingerprint(rows)
     latest = flow.mapping_versions.order_by("-number").first()

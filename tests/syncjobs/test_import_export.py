@@ -220,3 +220,22 @@ def _problems(result):
     for error in result.base_errors:
         texts.append(str(error.error))
     return " | ".join(texts)
+
+
+def test_connectors_import_without_secrets_and_with_field_checks():
+    from syncjobs.models import Connector
+    from syncjobs.resources import ConnectorResource
+
+    headers = ["slug", "name", "system", "base_url", "auth_mode", "lcid"]
+    good = tablib.Dataset(
+        ["erp", "ERP", "k3cloud", "https://erp.example.com/k3cloud/", "password", "2052"], headers=headers
+    )
+    result = ConnectorResource().import_data(good, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), _problems(result)
+    connector = Connector.objects.get(slug="erp")
+    assert not connector.has_value("password")
+
+    bad = tablib.Dataset(["crm", "CRM", "salesforce", "not a url", "", "2052"], headers=headers)
+    result = ConnectorResource().import_data(bad, dry_run=False)
+    assert {"system", "base_url"} <= set(result.invalid_rows[0].error_dict)
+    assert not Connector.objects.filter(slug="crm").exists()
