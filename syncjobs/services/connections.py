@@ -37,7 +37,7 @@ def test_connection(connector):
     except CredentialDecryptionError as exc:
         return ConnectionCheck(ok=False, message=str(exc), details={"error": "decryption"})
     except ConnectorError as exc:
-        message = _("%(name)s could not be reached: %(error)s") % {
+        message = _("The connection test of %(name)s failed: %(error)s") % {
             "name": connector.name,
             "error": exc.message,
         }
