@@ -4,7 +4,8 @@ Run as ``python -m tests.connectors.state.worker SPEC_JSON`` with the environmen
 ``tests.support.sandbox.server_environment`` (its own database files). It sets Django up,
 prepares its tasks, says it is ready, waits for the common start signal so all workers
 contend at once, runs ``spec["tasks"]`` (name → parameters) in order against the shared
-state and writes what each observed to ``spec["out"]`` as JSON.
+state, waits for the other workers to finish, reads ``spec["final_keys"]`` and writes what
+it observed to ``spec["out"]`` as JSON.
 """
 
 import json
@@ -62,7 +63,7 @@ def open_breaker(state, spec):
 
 
 def probe_breaker(state, spec):
-    """Keep calling a remote that stays down; record every call that got through (a probe)."""
+    """Call a remote that stays down until ``probes`` calls got through (each one a probe)."""
     from connectors.errors import CircuitOpenError, TransientError
 
     breaker = breaker_for(state, spec)
@@ -70,12 +71,13 @@ def probe_breaker(state, spec):
 
     def remote():
         started = time.time()
+        state.incr(spec["probe_count"])
         time.sleep(spec["probe_seconds"])
         probes.append([started, time.time()])
         raise TransientError("the remote system is still down")
 
-    deadline = time.time() + spec["seconds"]
-    while time.time() < deadline:
+    deadline = time.monotonic() + 30
+    while (state.get(spec["probe_count"]) or 0) < spec["probes"] and time.monotonic() < deadline:
         try:
             breaker.call(remote)
         except CircuitOpenError:
@@ -97,6 +99,14 @@ def wait_for(path, timeout=60):
         time.sleep(0.005)
 
 
+def wait_for_all(folder, pattern, count, timeout=120):
+    deadline = time.monotonic() + timeout
+    while len(list(folder.glob(pattern))) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(list(folder.glob(pattern)))} of {count} workers finished")
+        time.sleep(0.01)
+
+
 def main(spec):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integration_hub.settings")
     import django
@@ -110,6 +120,10 @@ def main(spec):
     Path(spec["ready"]).touch()
     wait_for(Path(spec["go"]))
     results = {name: TASKS[name](state, params) for name, params in tasks.items()}
+    # Once every worker is done, each reads the final values, as any later process would.
+    Path(spec["done"]).touch()
+    wait_for_all(Path(spec["done"]).parent, "*.done", spec["workers"])
+    results["final_values"] = [state.get(key) for key in spec["final_keys"]]
     Path(spec["out"]).write_text(json.dumps(results))
 
 
