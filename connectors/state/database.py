@@ -36,7 +36,8 @@ class DatabaseState(SharedState):
     def set(self, key, value, ttl_seconds=None):
         """Store a JSON-able ``value``; it reads as absent ``ttl_seconds`` from now."""
         fields = {"value": value, "expires_at": self._expiry(ttl_seconds)}
-        self._update(key, **fields) or self._insert(key, **fields) or self._update(key, **fields)
+        if not self._update(key, **fields) and not self._insert(key, **fields):
+            self._update(key, **fields)  # another process created it just now; ours is the later write
 
     def delete(self, key):
         """Forget ``key`` (no error when it is absent)."""
