@@ -163,3 +163,23 @@ def test_record_payloads_and_errors_are_redacted_even_in_bulk():
     assert record.source_snapshot == {"name": "ACME", "appSecret": "***"}
     assert CANARY not in str(record.response_excerpt)
     assert CANARY not in record.error_message
+
+
+@pytest.mark.parametrize(
+    ("post_actions", "valid"),
+    [
+        ([{"action": "notify_owner", "template": "{name}"}], True),
+        ([{"action": "unaudit"}, {"action": "audit"}], True),
+        ([{"action": ""}], False),
+        (["submit"], False),
+        ([{"action": "allocate", "organisations": []}], False),
+    ],
+)
+def test_post_actions_are_checked_for_shape(post_actions, valid):
+    flow = make_flow(post_actions=post_actions)
+    if valid:
+        flow.full_clean()
+    else:
+        with pytest.raises(ValidationError) as caught:
+            flow.full_clean()
+        assert "post_actions" in caught.value.message_dict
