@@ -35,7 +35,7 @@ class FilterSyntaxError(ValueError):
     def __init__(self, near, position):
         self.near = near
         self.position = position
-        super().__init__(f"“{near}”附近有语法错误。" if near else "过滤条件不完整，在意外的位置结束。")
+        super().__init__(f"“{near}”附近有语法错误。")
 
 
 @dataclass(frozen=True)
@@ -227,8 +227,15 @@ class _Parser:
     def expect(self, kind, keyword=None):
         token = self.current
         if token.kind != kind or (keyword and token.text.lower() != keyword):
-            raise FilterSyntaxError(token.text, token.position)
+            raise self.error()
         return self.advance()
+
+    def error(self):
+        """A syntax error at the current token (at the end: near the last one, as SQL Server says)."""
+        token = self.current
+        if token.kind == "eof" and self.index:
+            token = self.tokens[self.index - 1]
+        return FilterSyntaxError(token.text, token.position)
 
     def parse(self):
         tree = self.or_expr()
@@ -275,7 +282,7 @@ class _Parser:
             low = self.operand()
             self.expect("ident", "and")
             return Between(left, low, self.operand(), negated)
-        raise FilterSyntaxError(self.current.text, self.current.position)
+        raise self.error()
 
     def operand_list(self):
         self.expect("(")
@@ -297,7 +304,7 @@ class _Parser:
         if token.kind == "ident" and token.text.lower() not in KEYWORDS:
             self.advance()
             return FieldName(token.text)
-        raise FilterSyntaxError(token.text, token.position)
+        raise self.error()
 
 
 def field_names(tree):

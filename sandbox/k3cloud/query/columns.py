@@ -12,6 +12,7 @@ from sandbox.k3cloud.metadata import get_form
 from sandbox.k3cloud.metadata.types import INT, REF
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.replies import MSG_FIELD_MISSING
+from sandbox.k3cloud.values import query_value
 
 
 class UnknownField(LookupError):
@@ -27,6 +28,12 @@ class Column:
     entity: str | None
     type: str
     get: object  # callable(ctx) -> stored value
+    joined: bool = False  # a referenced record's field: NULL when nothing is referenced
+
+    def output(self, ctx):
+        """The value as a query row shows it."""
+        value = self.get(ctx)
+        return None if self.joined and value is None else query_value(self.type, value)
 
 
 def resolve(form, key, targets):
@@ -66,7 +73,7 @@ def _reference_column(form, text, base, sub, targets):
         form_id = ctx[None].get(found.ref_type_field) if found.ref_type_field else None
         return targets.value(form_id or found.ref, read(ctx), sub_field.key)
 
-    return Column(text, found.entity, sub_field.type, get)
+    return Column(text, found.entity, sub_field.type, get, joined=True)
 
 
 class Targets:

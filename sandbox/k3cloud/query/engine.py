@@ -17,7 +17,7 @@ from sandbox.k3cloud.protocol import as_int, ci_get
 from sandbox.k3cloud.query.columns import Targets, UnknownField, resolve
 from sandbox.k3cloud.query.predicates import FilterError, compile_filter
 from sandbox.k3cloud.replies import MSG_EXCEPTION, MSG_FORM_EMPTY, Reply, query_failure
-from sandbox.k3cloud.values import BadValue, comparable, literal_for, query_value, text_moment
+from sandbox.k3cloud.values import BadValue, comparable, literal_for, text_moment
 
 DEFAULT_ROW_CAP = 2000
 LOOKUPS = {"=": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
@@ -72,7 +72,7 @@ def run_query(op, data):
     for column, descending in reversed(order):
         matched.sort(key=lambda ctx, c=column: _sort_key(c, ctx), reverse=descending)
     window = _window(matched, data, int(op.faults.get("query_row_cap") or DEFAULT_ROW_CAP))
-    return keys, [[query_value(c.type, c.get(ctx)) for c in selected] for ctx in window]
+    return keys, [[c.output(ctx) for c in selected] for ctx in window]
 
 
 def _filter_text(value):
@@ -162,8 +162,10 @@ def _prefilter(form, tree):
 def _column_condition(form, condition):
     if isinstance(condition, filters.InList) and isinstance(condition.operand, filters.FieldName):
         column, convert = _column(form, condition.operand.name)
+        if column is None or condition.negated:
+            return Q()
         values = [convert(item.value) for item in condition.items if isinstance(item, filters.Literal)]
-        if column and not condition.negated and len(values) == len(condition.items) and None not in values:
+        if len(values) == len(condition.items) and None not in values:
             return Q(**{f"{column}__in": values})
         return Q()
     if not isinstance(condition, filters.Compare) or condition.op not in LOOKUPS:
