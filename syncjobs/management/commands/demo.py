@@ -40,4 +40,4 @@ class Command(BaseCommand):
 
     def _print_login(self, base_url, login):
         self.stdout.write(_("Console: %(url)s/admin/") % {"url": base_url})
-        self.stdout.write(_("Sign in as %(user)s with password %(password)s") % login.__dict__)
+        self.stdout.write(_("Sign in as %(username)s with password %(password)s") % login.__dict__)
