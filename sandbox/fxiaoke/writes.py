@@ -29,6 +29,7 @@ def create(call, describe, object_data, details):
         # Locking the tenant row serialises auto-numbers (SQLite serialises every write anyway).
         tenant = Tenant.objects.select_for_update().get(pk=call.tenant.pk)
         master = _new_record(call, describe, object_data)
+        _link_to_master(call, describe, object_data, master)
         lines = _new_details(call, describe, details, master)
         _derive_totals(describe.api_name, master, lines)
         for detail_api, items in {describe.api_name: [master], **lines}.items():
@@ -82,6 +83,17 @@ def _new_record(call, describe, object_data, owner=None, path=""):
     data.update({k: v for k, v in values.items() if v is not None and k != "owner"})
     check_required(describe, data, path)
     return data
+
+
+def _link_to_master(call, describe, object_data, data):
+    """A detail record created on its own (a line added to an existing order) names its
+    master in the master field [I]; the field is not writable otherwise."""
+    master_id = object_data.get(describe.master_field) if describe.master_field else None
+    if not master_id:
+        return
+    if not Record.objects.filter(tenant=call.tenant, api_name=describe.master_api, object_id=master_id).exists():
+        raise errors.illegal_value(describe.master_field, master_id, f"no {describe.master_api} has this _id")
+    data[describe.master_field] = master_id
 
 
 def _new_details(call, describe, details, master):

@@ -32,6 +32,8 @@ def send(call):
         sent_at=call.now,
     )
     call.rows = len(to_users)
+    # Recipients and text in the call log, so a test can tell who was told what.
+    call.detail = f"to {','.join(to_users)}: {content}"
     return {}
 
 
