@@ -19,7 +19,9 @@ def a_product_id(client):
 
 
 def test_it_creates_reads_and_updates_an_account(client):
-    data_id = client.create("AccountObj", {"name": "杭州测试机电有限公司", "account_no": "T-001", "tel": "0571-1"})
+    data_id = client.create(
+        "AccountObj", {"name": "杭州测试机电有限公司", "account_no": "T-001", "tel": "0571-1"}
+    )
     record = client.get("AccountObj", data_id)
     assert record["name"] == "杭州测试机电有限公司" and record["life_status"] == "normal"
     version = record["version"]
@@ -45,7 +47,11 @@ def test_it_creates_an_order_with_its_lines_in_one_call(client, sandbox, tenant)
         details={"SalesOrderProductObj": lines},
     )
 
-    creates = [c for c in sandbox.calls(system="fxiaoke", tenant=tenant["tenant"])[before:] if "create" in c["operation"]]
+    creates = [
+        c
+        for c in sandbox.calls(system="fxiaoke", tenant=tenant["tenant"])[before:]
+        if "create" in c["operation"]
+    ]
     assert [(c["operation"], c["rows"]) for c in creates] == [("/cgi/crm/v2/data/create", 3)]
     saved = list(client.query("SalesOrderProductObj", filters=[("order_id", "EQ", order_id)]))
     assert sorted(line["subtotal"] for line in saved) == ["300.00", "99.50"]
@@ -102,7 +108,12 @@ def test_custom_objects_go_through_the_custom_path_family(client, sandbox, tenan
     account_id = an_account_id(client)
     visit_id = client.create(
         "object_Ab12c__c",
-        {"name": "季度回访", "field_9mK2a__c": account_id, "field_R4tLs__c": "option1", "field_Wn3Fe__c": "35.00"},
+        {
+            "name": "季度回访",
+            "field_9mK2a__c": account_id,
+            "field_R4tLs__c": "option1",
+            "field_Wn3Fe__c": "35.00",
+        },
     )
     client.update("object_Ab12c__c", visit_id, {"field_Zp2Lm__c": True})
     client.invalid("object_Ab12c__c", visit_id)
@@ -119,7 +130,9 @@ def test_it_describes_fields_for_the_pickers(client):
     described = client.describe("object_Ab12c__c")
     fields = {f["api_name"]: f for f in described["fields"]}
     assert described["label"] == "客户拜访记录"
-    assert fields["field_9mK2a__c"]["target_api_name"] == "AccountObj" and fields["field_9mK2a__c"]["required"]
+    assert (
+        fields["field_9mK2a__c"]["target_api_name"] == "AccountObj" and fields["field_9mK2a__c"]["required"]
+    )
     assert {"label": "上门拜访", "value": "Hb4kT7s2P"} in fields["field_Tg5Hn__c"]["options"]
 
 
@@ -136,7 +149,11 @@ def test_it_lists_preset_and_custom_objects(client):
 
 def test_it_sends_a_text_to_the_orders_owner(client, sandbox, tenant):
     client.send_text([tenant["sales_open_user_id"]], "订单 SO-1 已发货")
-    sent = [c for c in sandbox.calls(system="fxiaoke", tenant=tenant["tenant"]) if c["operation"] == "/cgi/message/send"]
+    sent = [
+        c
+        for c in sandbox.calls(system="fxiaoke", tenant=tenant["tenant"])
+        if c["operation"] == "/cgi/message/send"
+    ]
     assert [(c["outcome"], c["rows"]) for c in sent] == [("ok", 1)]
 
 
