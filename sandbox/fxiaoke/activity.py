@@ -17,13 +17,11 @@ from sandbox.fxiaoke import schema
 from sandbox.fxiaoke.context import ApiCall
 from sandbox.fxiaoke.errors import ApiError
 from sandbox.fxiaoke.models import Record, Tenant
-from sandbox.fxiaoke.records import base_data, touch
+from sandbox.fxiaoke.records import base_data, insert_all, touch
 from sandbox.fxiaoke.schema.fields import NUMBER_TYPES, REFERENCE_TYPES, TIME_TYPES
 from sandbox.fxiaoke.values import CARRIER_KEYS, normalise, unknown_field
 from sandbox.fxiaoke.writes import check_required
 from sandbox.routers import SANDBOX_DB
-
-IMPORT_BATCH = 1000
 
 
 def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, **_erp_only):
@@ -93,13 +91,20 @@ def import_records_into(call, api_name, count, rng):
     targets = _lookup_targets(call.tenant, describe)
     people = list(call.directory.by_open_user_id)
     start = Record.objects.filter(tenant=call.tenant, api_name=api_name).count()
+    fields = [
+        f
+        for f in describe.fields.values()
+        if f.writable and f.define_type != "system" and f.type != "department"
+    ]
     rows = []
     for number in range(start + 1, start + count + 1):
         data = base_data(call, describe, [rng.choice(people)])
-        data.update(_fake_values(describe, number, rng, targets, people, call))
-        rows.append(Record(tenant=call.tenant, api_name=api_name, data=data).sync_columns())
-    Record.objects.bulk_create(rows, batch_size=IMPORT_BATCH)
-    return count
+        for field in fields:
+            value = _fake(describe, field, number, rng, targets, people, call)
+            if value is not None:
+                data[field.api_name] = value
+        rows.append((api_name, data))
+    return insert_all(call.tenant, rows)
 
 
 def _lookup_targets(tenant, describe):
@@ -111,16 +116,6 @@ def _lookup_targets(tenant, describe):
             if field.required and not targets[field.target]:
                 raise LookupError(f"import {field.target} records before {describe.api_name}")
     return targets
-
-
-def _fake_values(describe, number, rng, targets, people, call):
-    values = {}
-    for field in describe.fields.values():
-        if field.writable and field.define_type != "system" and field.type != "department":
-            value = _fake(describe, field, number, rng, targets, people, call)
-            if value is not None:
-                values[field.api_name] = value
-    return values
 
 
 def _fake(describe, field, number, rng, targets, people, call):

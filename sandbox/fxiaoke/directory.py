@@ -8,6 +8,7 @@ from sandbox.fxiaoke.schema import ADMIN_USER
 class Directory:
     def __init__(self, tenant):
         self.tenant = tenant
+        self._user_objects = {}
 
     @cached_property
     def _employees(self):
@@ -30,7 +31,12 @@ class Directory:
         return self.by_user_id.get(any_id) or self.by_open_user_id.get(any_id)
 
     def user_object(self, any_id):
-        """The ``x__r`` companion of an employee field value."""
+        """The ``x__r`` companion of an employee field value (built once per call)."""
+        if any_id not in self._user_objects:
+            self._user_objects[any_id] = self._build_user_object(any_id)
+        return self._user_objects[any_id]
+
+    def _build_user_object(self, any_id):
         if any_id == ADMIN_USER:
             return {"id": ADMIN_USER, "name": "系统"}
         person = self.employee(any_id)

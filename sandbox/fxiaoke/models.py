@@ -130,9 +130,17 @@ class Record(models.Model):
                 fields=["tenant", "api_name", "object_id"], name="fxiaoke_record_unique_id"
             )
         ]
+        # life_status ends the paging indexes so that counting the rest of an ``_id`` cursor
+        # or a watermark pull (voided records left out) never reads the table itself.
         indexes = [
-            models.Index(fields=["tenant", "api_name", "last_modified_time", "object_id"]),
-            models.Index(fields=["tenant", "api_name", "create_time"]),
+            models.Index(
+                fields=["tenant", "api_name", "object_id", "life_status"], name="fxiaoke_record_cursor"
+            ),
+            models.Index(
+                fields=["tenant", "api_name", "last_modified_time", "object_id", "life_status"],
+                name="fxiaoke_record_watermark",
+            ),
+            models.Index(fields=["tenant", "api_name", "create_time"], name="fxiaoke_record_created"),
         ]
 
     def __str__(self):
@@ -144,12 +152,20 @@ class Record(models.Model):
 
     def sync_columns(self):
         """Copy the indexed values from ``data``, which is the single source of truth."""
-        self.object_id = self.data["_id"]
-        self.name = str(self.data.get("name", ""))[:255]
-        self.life_status = self.data.get("life_status", "normal")
-        self.create_time = self.data["create_time"]
-        self.last_modified_time = self.data["last_modified_time"]
+        for column, value in record_columns(self.data).items():
+            setattr(self, column, value)
         return self
+
+
+def record_columns(data):
+    """The column values of a record, derived from its ``data``."""
+    return {
+        "object_id": data["_id"],
+        "name": str(data.get("name", ""))[:255],
+        "life_status": data.get("life_status", "normal"),
+        "create_time": data["create_time"],
+        "last_modified_time": data["last_modified_time"],
+    }
 
 
 class Message(models.Model):

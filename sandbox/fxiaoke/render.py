@@ -13,35 +13,46 @@ from sandbox.fxiaoke.schema.fields import REFERENCE_TYPES
 
 def render(records, describe, directory, projection=None, include_null=False):
     """The API form of stored record ``data`` dicts of one object."""
-    names = projection or list(describe.fields)
-    fields = [describe.fields[name] for name in names]
+    fields = [describe.fields[name] for name in projection or describe.fields]
     referenced = _referenced_names(records, fields, directory.tenant)
-    return [_render_one(data, fields, directory, referenced, include_null) for data in records]
+    companions = {f.api_name: _companion_maker(f, directory, referenced) for f in fields}
+    companions = {name: make for name, make in companions.items() if make is not None}
+    names = [f.api_name for f in fields]
+    return [_render_one(data, names, companions, include_null) for data in records]
 
 
-def _render_one(data, fields, directory, referenced, include_null):
+def _render_one(data, names, companions, include_null):
     out = {}
-    for field in fields:
-        value = data.get(field.api_name)
+    for name in names:
+        value = data.get(name)
         if value is None:
             if include_null:
-                out[field.api_name] = None
+                out[name] = None
             continue
-        out[field.api_name] = value
-        out.update(_companions(field, value, directory, referenced))
+        out[name] = value
+        if name in companions:
+            out.update(companions[name](value))
     return out
 
 
-def _companions(field, value, directory, referenced):
+def _companion_maker(field, directory, referenced):
+    """A function giving the companions of one value of ``field``, or None when it has none."""
     name = field.api_name
     if field.type == "employee":
-        users = [directory.user_object(user_id) for user_id in value]
-        return {f"{name}__r": users[0], f"{name}__l": users} if users else {}
-    if field.type == "department" and value:
-        return {f"{name}__r": directory.department_object(value[0])}
-    if field.type in REFERENCE_TYPES and (field.target, value) in referenced:
-        return {f"{name}__r": referenced[(field.target, value)]}
-    return {}
+
+        def users(value):
+            people = [directory.user_object(user_id) for user_id in value]
+            return {f"{name}__r": people[0], f"{name}__l": people} if people else {}
+
+        return users
+    if field.type == "department":
+        return lambda value: {f"{name}__r": directory.department_object(value[0])} if value else {}
+    if field.type in REFERENCE_TYPES:
+        target = field.target
+        return lambda value: (
+            {f"{name}__r": referenced[(target, value)]} if (target, value) in referenced else {}
+        )
+    return None
 
 
 def _referenced_names(records, fields, tenant):

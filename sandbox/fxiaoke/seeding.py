@@ -12,8 +12,8 @@ from decimal import Decimal
 from sandbox import clock
 from sandbox.fxiaoke import ids, schema
 from sandbox.fxiaoke.context import ApiCall
-from sandbox.fxiaoke.models import Department, Employee, Record, Tenant
-from sandbox.fxiaoke.records import base_data
+from sandbox.fxiaoke.models import Department, Employee, Tenant
+from sandbox.fxiaoke.records import base_data, insert_all
 from sandbox.fxiaoke.schema.objects import ACCOUNT_LEVELS, PRODUCT_CATEGORIES, PRODUCT_UNITS
 from sandbox.fxiaoke.writes import BEIJING, CENT
 
@@ -123,17 +123,17 @@ class _Seeder:
             self._add("LeadsObj", contact["key"], self._lead(contact, dataset))
         for order in dataset.orders:
             self._order(order)
-        Record.objects.bulk_create(self.rows, batch_size=500)
+        insert_all(self.call.tenant, self.rows)
         counts = {}
-        for row in self.rows:
-            counts[row.api_name] = counts.get(row.api_name, 0) + 1
+        for api_name, _data in self.rows:
+            counts[api_name] = counts.get(api_name, 0) + 1
         return counts
 
     def _add(self, api_name, key, values, owner_key=None):
         owner = self.people[owner_key] if owner_key else self.call.user
         data = base_data(self.call, schema.get(api_name), [owner.open_user_id])
         data.update(values)
-        self.rows.append(Record(tenant=self.call.tenant, api_name=api_name, data=data).sync_columns())
+        self.rows.append((api_name, data))
         self.ids[(api_name, key)] = data["_id"]
         return data
 

@@ -91,7 +91,9 @@ def _link_to_master(call, describe, object_data, data):
     master_id = object_data.get(describe.master_field) if describe.master_field else None
     if not master_id:
         return
-    if not Record.objects.filter(tenant=call.tenant, api_name=describe.master_api, object_id=master_id).exists():
+    if not Record.objects.filter(
+        tenant=call.tenant, api_name=describe.master_api, object_id=master_id
+    ).exists():
         raise errors.illegal_value(describe.master_field, master_id, f"no {describe.master_api} has this _id")
     data[describe.master_field] = master_id
 
