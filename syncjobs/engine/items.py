@@ -7,7 +7,7 @@ from syncjobs.engine.records import label
 from syncjobs.models import RecordAction, RecordStatus
 
 
-@dataclass
+@dataclass(eq=False)
 class Item:
     """A source record and everything the engine learns about it in one batch.
 
@@ -28,6 +28,7 @@ class Item:
     missing: list = field(default_factory=list)  # lookups whose parent record is not synced
     waiting_for: str = ""
     attempts: int = 0
+    last_error: object = None
     error_code: str = ""
     error_field: str = ""
     error_message: str = ""

@@ -1,5 +1,6 @@
 """What people read about a record's outcome: the record, the field, the reason, what to do."""
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
@@ -119,3 +120,49 @@ def waiting(item, parents):
         _("waiting for %(parents)s to be synced first; it is synced automatically once the parent is")
         % {"parents": parents},
     )
+
+
+def unreported(item):
+    return record_error(
+        item,
+        _("the target system's answer did not mention this record; it is looked up before the next attempt"),
+    )
+
+
+def internal_error(item, error):
+    return record_error(
+        item,
+        _(
+            "the hub failed while processing this record (%(error)s); re-run it, and report it if it fails again"
+        )
+        % {"error": f"{type(error).__name__}: {error}"},
+    )
+
+
+def setup_failed(flow, error):
+    return _("Flow “%(flow)s” cannot run: %(reason)s") % {
+        "flow": flow,
+        "reason": getattr(error, "message", None) or str(error),
+    }
+
+
+def no_mapping(flow):
+    return _("the flow has no field mappings; add at least one mapping row and save the flow")
+
+
+def read_failed(flow, error):
+    return _(
+        "Reading %(object)s from %(connector)s failed: %(reason)s. Nothing after the last stored batch was "
+        "synced; the next run reads those records again."
+    ) % {
+        "object": flow.source_object,
+        "connector": flow.source_connector,
+        "reason": getattr(error, "message", None) or str(error),
+    }
+
+
+def paused(flow, error, until):
+    return _("Paused until %(until)s: %(reason)s. The run resumes by itself; no record was failed.") % {
+        "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
+        "reason": getattr(error, "message", None) or str(error),
+    }

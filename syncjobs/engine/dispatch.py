@@ -1,0 +1,59 @@
+"""How follow-up work is started: through the task queue (after commit), or in this process.
+
+Runs started from the admin, a schedule or a worker go through django-q2; the ``sync``
+command has no queue worker behind it, so it runs follow-ups itself, one after another.
+Tasks carry ids only.
+"""
+
+from django.db import transaction
+
+EXECUTE_RUN = "syncjobs.tasks.execute_run"
+HELP_RUN = "syncjobs.tasks.help_run"
+DRAIN_WRITE_BACKS = "syncjobs.tasks.drain_write_backs"
+
+
+def enqueue(func, *args):
+    """Queue ``func(*args)`` once the current transaction commits (at once outside one)."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task(func, *args, group=func.rsplit(".", 1)[-1]))
+
+
+class QueueDispatcher:
+    """Follow-ups go to the queue: shared by every worker of the cluster."""
+
+    inline = False
+
+    def run(self, run_id):
+        enqueue(EXECUTE_RUN, run_id)
+
+    def help(self, run_id, count):
+        for _ in range(count):
+            enqueue(HELP_RUN, run_id)
+
+    def drain_write_backs(self):
+        enqueue(DRAIN_WRITE_BACKS)
+
+
+class InlineDispatcher:
+    """Follow-ups are collected and run by this process when the current run is done."""
+
+    inline = True
+
+    def __init__(self):
+        self.runs = []
+        self.write_backs = False
+
+    def run(self, run_id):
+        if run_id not in self.runs:
+            self.runs.append(run_id)
+
+    def help(self, run_id, count):
+        """No helpers: this process works through the batches itself."""
+
+    def drain_write_backs(self):
+        self.write_backs = True
+
+    def take_runs(self):
+        runs, self.runs = self.runs, []
+        return runs

@@ -1,0 +1,112 @@
+"""Store a batch's outcomes: record logs in bulk, run counts, waits and write-backs, atomically.
+
+Everything a batch produced is written in the one transaction that marks the batch done,
+so a batch is either fully accounted for or (its worker died) processed again.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+
+from syncjobs.engine import batches, dependencies, writeback
+from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
+
+# Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.
+_OPEN_STATUSES = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)
+_CHUNK = 500
+
+
+class BatchLost(Exception):
+    """The batch was taken over by another worker (this one was silent too long)."""
+
+
+def counts_of(items):
+    """What the run's counters gain from ``items``."""
+    counts = Counter()
+    for item in items:
+        counts[_counter(item)] += 1
+    counts.pop(None, None)
+    return dict(counts)
+
+
+def _counter(item):
+    if item.status in (RecordStatus.FAILED, RecordStatus.DEAD):
+        return "failed_count"
+    if item.status == RecordStatus.WAITING:
+        return "waiting"
+    if item.status == RecordStatus.IGNORED:
+        return "skipped_count"
+    return {
+        RecordAction.CREATE: "created_count",
+        RecordAction.UPDATE: "updated_count",
+        RecordAction.VOID: "updated_count",
+        RecordAction.UNCHANGED: "unchanged_count",
+    }.get(item.action, "skipped_count")
+
+
+def record_rows(ctx, run, items, now):
+    """One ``SyncRecord`` per item, explained for the person who will read it."""
+    return [
+        SyncRecord(
+            run=run,
+            flow=ctx.flow,
+            mapping_version=ctx.version,
+            source_id=item.record.id,
+            source_number=(item.record.number or "")[:128],
+            source_modified_at=item.record.modified_at,
+            target_id=(item.target.id if item.target else "")[:128],
+            target_number=((item.target.number or "") if item.target else "")[:128],
+            action=item.action or RecordAction.SKIP,
+            status=item.status,
+            attempts=item.attempts,
+            post_actions_done=list(item.xref.post_actions_done) if item.xref is not None else [],
+            waiting_for=item.waiting_for,
+            error_code=item.error_code,
+            error_field=item.error_field,
+            error_message=item.error_message,
+            source_snapshot=item.record.data,
+            mapped_payload=item.payload or {},
+            response_excerpt=item.response,
+            created_at=now,
+        )
+        for item in items
+    ]
+
+
+def store(ctx, run, batch, items, timings, api_calls):
+    """Write the batch's outcomes and mark it done; raise ``BatchLost`` if it is no longer ours."""
+    now = ctx.clock()
+    counts = counts_of(items)
+    with transaction.atomic():
+        if not batches.finish(batch, ctx.worker, now, counts, timings, api_calls):
+            raise BatchLost(batch.pk)
+        _supersede(ctx.flow, [item.record.id for item in items])
+        SyncRecord.objects.bulk_create(record_rows(ctx, run, items, now), batch_size=_CHUNK)
+        _store_waits(ctx.flow, items)
+        writeback.enqueue(ctx, items)
+        _count(run, counts, len(items), now)
+    return counts
+
+
+def _supersede(flow, source_ids):
+    for start in range(0, len(source_ids), _CHUNK):
+        SyncRecord.objects.filter(
+            flow=flow, source_id__in=source_ids[start : start + _CHUNK], status__in=_OPEN_STATUSES
+        ).update(status=RecordStatus.SUPERSEDED)
+
+
+def _store_waits(flow, items):
+    waiting = [item for item in items if item.status == RecordStatus.WAITING]
+    settled = [item.record.id for item in items if item.status != RecordStatus.WAITING]
+    if settled:
+        ParentWait.objects.filter(flow=flow, source_id__in=settled).delete()
+    if waiting:
+        ParentWait.objects.bulk_create(dependencies.wait_rows(flow, waiting), ignore_conflicts=True)
+
+
+def _count(run, counts, done, now):
+    changes = {name: F(name) + value for name, value in counts.items() if name.endswith("_count")}
+    SyncRun.objects.filter(pk=run.pk).update(
+        progress_done=F("progress_done") + done, heartbeat_at=now, **changes
+    )

@@ -1,0 +1,215 @@
+"""Decide, per source record, what the target needs: create, update, nothing, or a failure.
+
+Read-only: it consults cross-references, the mapping and (for matching and comparing) the
+target, but writes nothing anywhere, so the dry run plans exactly as the real run does.
+"""
+
+from datetime import timedelta
+
+from syncjobs import selectors
+from syncjobs.adapters.base import TargetRef
+from syncjobs.engine import messages
+from syncjobs.engine.items import Item, open_items
+from syncjobs.engine.matching import match_targets
+from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
+from syncjobs.engine.workers import is_dead
+from syncjobs.mapping import MappingFailed, apply_mapping
+from syncjobs.models import CrossReference, Operation, RecordAction, RecordStatus, SyncFlow, Trigger
+
+_CHUNK = 500
+
+
+def plan(ctx, records, resolve_parents=None, dry=False):
+    """The ``Item``s for ``records``, each with its action or its outcome decided.
+
+    ``resolve_parents(items)`` handles records whose lookups found no parent (the real run
+    syncs the parent first, or makes them wait); a dry run passes None and reports them.
+    """
+    items = [Item(record) for record in records]
+    attach_cross_references(ctx, items)
+    handle_deleted(ctx, items)
+    map_items(ctx, items)
+    if resolve_parents is not None:
+        resolve_parents(items)
+    decide(ctx, items)
+    match_targets(ctx, items)
+    compare_with_target(ctx, items, dry=dry)
+    return items
+
+
+def attach_cross_references(ctx, items):
+    """Give each item its cross-reference; an item without one may be a record we wrote the other way."""
+    by_source = {}
+    ids = [item.record.id for item in items]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for xref in selectors.cross_references_for(ctx.flow).filter(source_id__in=chunk):
+            by_source[xref.source_id] = xref
+    for item in items:
+        item.xref = by_source.get(item.record.id)
+    _attach_counterparts(ctx, [item for item in items if item.xref is None])
+
+
+def _attach_counterparts(ctx, items):
+    """Records this flow's target once sent to us: adopt the record they came from.
+
+    With customers flowing one way and back the other, the customer we created in the ERP
+    comes back as an ERP record; its counterpart is the CRM account it was made from, so
+    it updates (or, when equal, leaves alone) that account instead of creating a twin.
+    """
+    if not items:
+        return
+    flow = ctx.flow
+    reverse = CrossReference.objects.filter(
+        source_connector_id=flow.target_connector_id,
+        source_object=flow.target_object,
+        target_connector_id=flow.source_connector_id,
+        target_object=flow.source_object,
+        target_id__in=[item.record.id for item in items],
+    )
+    found = {xref.target_id: xref for xref in reverse}
+    for item in items:
+        counterpart = found.get(item.record.id)
+        if counterpart is not None:
+            item.target = TargetRef(counterpart.source_id, counterpart.source_number)
+            item.adopted = True
+
+
+def handle_deleted(ctx, items):
+    for item in open_items(items):
+        if not item.record.deleted:
+            continue
+        linked = item.xref is not None and item.xref.target_id
+        if ctx.options.on_source_deleted == "void" and linked:
+            item.action = RecordAction.VOID
+            item.target = TargetRef(item.xref.target_id, item.xref.target_number)
+        else:
+            item.skip(messages.source_deleted(item))
+
+
+def map_items(ctx, items):
+    """Evaluate the mapping for every open item, with one lookup query per key per page."""
+    mappable = [item for item in open_items(items) if item.action != RecordAction.VOID]
+    if not mappable:
+        return
+    context = selectors.mapping_context(
+        ctx.mapping, [item.record.data for item in mappable], ctx.options.time_zone
+    )
+    for item in mappable:
+        map_item(ctx, item, context)
+
+
+def map_item(ctx, item, context):
+    item.missing = []
+    try:
+        item.payload = apply_mapping(ctx.mapping, item.record.data, context)
+    except MappingFailed as exc:
+        if exc.missing_references and len(exc.missing_references) == len(exc.errors):
+            item.missing = exc.missing_references
+        else:
+            first = exc.errors[0]
+            item.fail(messages.mapping_failed(item, exc), code=first.code, field=first.field)
+        return
+    item.fingerprint = fingerprint(item.payload)
+
+
+def decide(ctx, items):
+    """Create, update, unchanged or skip, from the cross-reference and the fingerprint."""
+    for item in open_items(items):
+        if item.action == RecordAction.VOID or item.missing:
+            continue
+        xref = item.xref
+        if xref is not None and xref.target_id:
+            _decide_linked(ctx, item, xref)
+        elif xref is not None:
+            _decide_claimed(ctx, item, xref)
+        elif item.adopted:
+            item.action = RecordAction.UPDATE
+        else:
+            item.action = RecordAction.CREATE
+
+
+def _decide_linked(ctx, item, xref):
+    item.target = TargetRef(xref.target_id, xref.target_number)
+    if ctx.flow.operation == Operation.CREATE:
+        item.skip(messages.exists_for_create_only(item))
+    elif item.fingerprint == xref.fingerprint:
+        item.succeed(RecordAction.UNCHANGED)
+    else:
+        item.action = RecordAction.UPDATE
+
+
+def _decide_claimed(ctx, item, xref):
+    """A create was started earlier: settle it by lookup unless it is still in flight."""
+    if not is_stale_claim(ctx, xref):
+        item.skip(messages.in_flight(item))
+        return
+    item.stale_claim = True
+    item.action = RecordAction.CREATE
+    if not ctx.flow.match_keys and not _explicit_retry(ctx):
+        item.fail(messages.unsettled_create(item), code="outcome_unknown")
+
+
+def is_stale_claim(ctx, xref):
+    """Whether the worker that started this create is gone (killed, silent or ourselves)."""
+    if not xref.claimed_by or xref.claimed_by == ctx.worker or is_dead(xref.claimed_by):
+        return True
+    return xref.updated_at < ctx.clock() - timedelta(seconds=ctx.options.lease_seconds)
+
+
+def _explicit_retry(ctx):
+    # An administrator re-running the record has checked the target: create it again.
+    return ctx.run is not None and ctx.run.trigger == Trigger.RETRY
+
+
+def compare_with_target(ctx, items, dry=False):
+    """Read the targets of updates that may already hold the payload, and skip equal ones.
+
+    Done for adopted records (matched or counterparts: the write may be an echo of our
+    own), for flows with a reverse flow, or when the flow asks for it. A dry run reads
+    every update's target, to show its differences field by field.
+    """
+    checked = [item for item in open_items(items) if item.action == RecordAction.UPDATE]
+    if not dry:
+        checked = [item for item in checked if _worth_comparing(ctx, item)]
+    current = _current_values(ctx, checked)
+    for item in checked:
+        values = current.get(item.target.id)
+        if values is None:
+            continue
+        item.diff = differences(item.payload, values)
+        if _worth_comparing(ctx, item) and matches_current(item.payload, values):
+            item.succeed(RecordAction.UNCHANGED)
+
+
+def _worth_comparing(ctx, item):
+    return item.adopted or ctx.options.compare_before_update or has_reverse_flow(ctx)
+
+
+def has_reverse_flow(ctx):
+    """Whether some flow writes this flow's source object from its target object."""
+    if not hasattr(ctx, "_reverse"):
+        flow = ctx.flow
+        ctx._reverse = SyncFlow.objects.filter(
+            source_connector_id=flow.target_connector_id,
+            source_object=flow.target_object,
+            target_connector_id=flow.source_connector_id,
+            target_object=flow.source_object,
+        ).exists()
+    return ctx._reverse
+
+
+def _current_values(ctx, items):
+    if not items:
+        return {}
+    fields = sorted({path for item in items for path in comparable_fields(item.payload)})
+    ids = list(dict.fromkeys(item.target.id for item in items))
+    current = {}
+    for start in range(0, len(ids), ctx.options.page_size):
+        chunk = ids[start : start + ctx.options.page_size]
+        current.update(ctx.target.fetch_current(ctx.flow.target_object, chunk, fields))
+    return current
+
+
+def waiting_items(items):
+    return [item for item in items if item.status == RecordStatus.WAITING]

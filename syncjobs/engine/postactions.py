@@ -1,0 +1,71 @@
+"""Post-actions (Submit, Audit, Allocate, a message to the owner) with per-record resume.
+
+What each target record has been through is kept on its cross-reference
+(``post_actions_done``), stored after every step, so a run that stops half-way resumes at
+the first step not done, and a once-only step (allocate, a message to a person) never
+repeats, even after later updates of the record.
+"""
+
+from syncjobs.engine import messages, retry, xrefs
+from syncjobs.engine.writer import post_action_call
+from syncjobs.models import RecordAction, RecordStatus
+
+# Putting an un-audited document back the way it was, when the flow has no such steps.
+REAUDIT_STEPS = ({"action": "submit"}, {"action": "audit"})
+_DONE_ACTIONS = (RecordAction.CREATE, RecordAction.UPDATE, RecordAction.UNCHANGED)
+
+
+def run_post_actions(ctx, items, beat=lambda: None):
+    """Run every step the flow lists, in order, on the records that have not had it yet."""
+    steps = list(ctx.flow.post_actions or [])
+    names = {step.get("action") for step in steps}
+    for step in steps:
+        _run_step(ctx, step, [item for item in items if _due(item, step["action"])], beat)
+    reaudit = [item for item in items if item.unaudited]
+    for step in REAUDIT_STEPS:
+        if step["action"] not in names:
+            _run_step(ctx, step, [item for item in reaudit if _due(item, step["action"])], beat)
+
+
+def _due(item, name):
+    return (
+        item.status == RecordStatus.SUCCEEDED
+        and item.action in _DONE_ACTIONS
+        and item.xref is not None
+        and bool(item.xref.target_id)
+        and name not in (item.xref.post_actions_done or [])
+    )
+
+
+def _run_step(ctx, step, items, beat):
+    name, attempt = step["action"], 0
+    while items:
+        attempt += 1
+        errors = post_action_call(ctx, step, [item.target for item in items])
+        again = []
+        for item in items:
+            error = errors.get(item.target.id)
+            if error is None:
+                item.xref.post_actions_done = [*item.xref.post_actions_done, name]
+            elif retry.classify(error) == retry.RETRY and attempt < ctx.options.max_attempts:
+                again.append(item)
+            else:
+                _step_failed(item, name, error, attempt)
+        xrefs.save(ctx, items)
+        items = again
+        if items:
+            beat()
+            ctx.sleep(
+                retry.backoff(ctx, attempt, getattr(errors.get(items[0].target.id), "retry_after", None))
+            )
+
+
+def _step_failed(item, name, error, attempt):
+    status = RecordStatus.DEAD if retry.classify(error) == retry.RETRY else RecordStatus.FAILED
+    item.fail(
+        messages.post_action_failed(item, name, error),
+        code=getattr(error, "code", "") or type(error).__name__,
+        field=getattr(error, "field", "") or "",
+        status=status,
+    )
+    item.attempts = max(item.attempts, attempt)

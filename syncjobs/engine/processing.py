@@ -1,0 +1,92 @@
+"""One batch, start to finish: plan, write, post-actions, store — timed and counted."""
+
+import logging
+import time
+from collections import Counter
+
+from syncjobs.engine import batches, dependencies, messages, outcomes
+from syncjobs.engine.items import Item, open_items
+from syncjobs.engine.planner import plan
+from syncjobs.engine.postactions import run_post_actions
+from syncjobs.engine.retry import DeferBatch, PauseRun
+from syncjobs.engine.writer import write_items
+
+logger = logging.getLogger(__name__)
+
+# Stops that hand the batch back instead of storing it.
+STOPS = (DeferBatch, PauseRun, outcomes.BatchLost)
+
+
+class Stopwatch:
+    """Seconds spent per phase, added up."""
+
+    def __init__(self):
+        self.seconds = Counter()
+        self.started = time.monotonic()
+
+    def lap(self, phase):
+        now = time.monotonic()
+        self.seconds[phase] += now - self.started
+        self.started = now
+
+    def as_dict(self):
+        return {phase: round(value, 3) for phase, value in self.seconds.items()}
+
+
+def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None):
+    """Process ``batch`` and store its outcomes; return ``(items, counts)``.
+
+    ``PauseRun``, ``DeferBatch`` and ``BatchLost`` propagate (the caller hands the batch
+    back or lets it go); anything unexpected fails the batch's open records with a plain
+    message instead of stopping the run.
+    """
+    watch, calls_before = Stopwatch(), call_snapshot(ctx)
+    records = batches.load_records(batch)
+    items = [Item(record) for record in records]
+    try:
+        items = plan(ctx, records, resolve_parents=dependencies.resolver(ctx, sync_parent, depth))
+        watch.lap("plan")
+        beat()
+        write_items(ctx, items, beat)
+        watch.lap("write")
+        run_post_actions(ctx, items, beat)
+        watch.lap("post_actions")
+    except STOPS:
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug must not stop the run: its records fail, visibly
+        logger.exception("Batch %s of run %s failed unexpectedly", batch.seq, run.pk)
+        for item in open_items(items):
+            item.fail(messages.internal_error(item, error), code=type(error).__name__)
+    counts = outcomes.store(ctx, run, batch, items, watch.as_dict(), call_delta(ctx, calls_before))
+    return items, counts
+
+
+def call_snapshot(ctx):
+    """Today's API call counters of both connectors (shared by every process of a connector)."""
+    return {
+        ctx.flow.source_connector.slug: _counts(ctx.source),
+        ctx.flow.target_connector.slug: _counts(ctx.target),
+    }
+
+
+def call_delta(ctx, before):
+    """Calls made since ``before``, per connector and operation.
+
+    Read from the connectors' shared daily counters: exact for a connector used by one run
+    at a time, an upper bound when several runs share it.
+    """
+    after = call_snapshot(ctx)
+    delta = {}
+    for connector, counts in after.items():
+        changes = {op: n - before.get(connector, {}).get(op, 0) for op, n in counts.items()}
+        changes = {op: n for op, n in changes.items() if n > 0}
+        if changes:
+            delta[connector] = changes
+    return delta
+
+
+def _counts(adapter):
+    try:
+        return dict(adapter.call_counts() or {})
+    except Exception:  # noqa: BLE001 - statistics must never stop a sync
+        return {}

@@ -1,0 +1,263 @@
+"""A run's state changes, each a compare-and-set ``UPDATE`` so concurrent workers agree.
+
+queued → running (reading → writing → done) → succeeded / partial / failed, or paused
+(daily quota) and back to running. Whoever moves a run out of ``queued`` (or takes over a
+run whose worker went silent) reads its source; every worker may process its batches;
+whoever finishes the last batch closes the run and moves the watermark.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils.translation import ngettext
+
+from syncjobs.engine import batches, lease
+from syncjobs.engine.workers import is_dead
+from syncjobs.models import BatchStatus, RecordStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
+from syncjobs.services.flows import save_incremental_state
+
+FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
+UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED)
+
+CLOSABLE = (RunPhase.WRITING, RunPhase.DONE)
+
+LEADER = "leader"
+HELPER = "helper"
+
+
+def create_run(flow, trigger, full=False, ids=None, user=None):
+    """A queued run of ``flow``: incremental, full (``full``) or of exactly ``ids``."""
+    options = {}
+    if full:
+        options["full"] = True
+    if ids is not None:
+        options["ids"] = [str(i) for i in dict.fromkeys(ids)]
+    return SyncRun.objects.create(
+        flow=flow,
+        trigger=trigger,
+        options=options,
+        requested_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def is_ids_run(run):
+    return run.options.get("ids") is not None
+
+
+def unfinished_run(flow, full=False):
+    """The flow's unfinished incremental (or full) run, if any: new requests join it."""
+    runs = SyncRun.objects.filter(flow=flow, status__in=UNFINISHED).order_by("id")
+    for run in runs:
+        if not is_ids_run(run) and bool(run.options.get("full")) == full:
+            return run
+    return None
+
+
+def take_over(run, worker, now, stale_seconds):
+    """Make ``worker`` this run's leader if it may lead it; ``LEADER``, ``HELPER`` or None."""
+    fields = {"worker": worker, "heartbeat_at": now}
+    if run.status == RunStatus.QUEUED:
+        won = _cas(
+            run,
+            {"status": RunStatus.QUEUED},
+            status=RunStatus.RUNNING,
+            phase=RunPhase.READING,
+            started_at=now,
+            **fields,
+        )
+        return LEADER if won else _role_after_race(run, worker, now, stale_seconds)
+    if run.status == RunStatus.PAUSED:
+        if run.resume_after is not None and run.resume_after > now:
+            return None
+        won = _cas(run, {"status": RunStatus.PAUSED}, status=RunStatus.RUNNING, resume_after=None, **fields)
+        return LEADER if won else _role_after_race(run, worker, now, stale_seconds)
+    if run.status != RunStatus.RUNNING:
+        return None
+    if not is_stale(run, now, stale_seconds):
+        return HELPER
+    won = _cas(
+        run, {"status": RunStatus.RUNNING, "worker": run.worker, "heartbeat_at": run.heartbeat_at}, **fields
+    )
+    if won:
+        batches.reclaim_stale(run.pk, now - timedelta(seconds=stale_seconds))
+    return LEADER if won else _role_after_race(run, worker, now, stale_seconds)
+
+
+def _role_after_race(run, worker, now, stale_seconds):
+    run.refresh_from_db()
+    return HELPER if run.status == RunStatus.RUNNING and run.worker != worker else None
+
+
+def is_stale(run, now, stale_seconds):
+    """Whether the run's leader has gone silent (or is known dead)."""
+    if run.heartbeat_at is None or run.heartbeat_at < now - timedelta(seconds=stale_seconds):
+        return True
+    return is_dead(run.worker)
+
+
+def _cas(run, expected, **values):
+    updated = SyncRun.objects.filter(pk=run.pk, **expected).update(**values)
+    if updated:
+        for name, value in values.items():
+            setattr(run, name, value)
+    return updated == 1
+
+
+def requeue(run):
+    """Back to the queue: another run of the flow holds its lease."""
+    _cas(run, {"status": RunStatus.RUNNING}, status=RunStatus.QUEUED, phase=RunPhase.QUEUED, worker="")
+
+
+def heartbeat(run, now, lease_seconds):
+    """The run is alive: its heartbeat, and its flow lease if it holds one."""
+    SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=now)
+    if not is_ids_run(run):
+        lease.renew(run.flow_id, run.pk, now, lease_seconds)
+
+
+def reading_done(run, now, read_calls, read_seconds):
+    total = sum(SyncBatch.objects.filter(run=run).values_list("record_count", flat=True))
+    timings = {**run.timings, "read": round(read_seconds + run.timings.get("read", 0), 3)}
+    _cas(
+        run,
+        {"status": RunStatus.RUNNING, "phase": RunPhase.READING},
+        phase=RunPhase.WRITING,
+        progress_total=total,
+        read_count=total,
+        api_calls=read_calls,
+        timings=timings,
+        heartbeat_at=now,
+    )
+
+
+def pause(run, resets_at, message):
+    """Pause until ``resets_at`` (the daily quota resets); nothing is failed."""
+    return _cas(
+        run, {"status": RunStatus.RUNNING}, status=RunStatus.PAUSED, resume_after=resets_at, message=message
+    )
+
+
+def fail(run, now, message):
+    """Stop the run: its source could not be read. Pending batches are dropped; the
+    watermark stays, so the next run reads those records again."""
+    if not _cas(
+        run,
+        {"status": RunStatus.RUNNING},
+        status=RunStatus.FAILED,
+        phase=RunPhase.DONE,
+        finished_at=now,
+        message=message,
+    ):
+        return False
+    SyncBatch.objects.filter(run=run, status=BatchStatus.PENDING).delete()
+    if not is_ids_run(run):
+        lease.release(run.flow_id, run.pk)
+    return True
+
+
+def finish_if_done(run, now):
+    """Close the run if every batch is done and reading ended; True for the one worker that closes it."""
+    if batches.unfinished(run.pk):
+        return False
+    # Closing twice (a closer died half-way and another took over) gives the same result.
+    if not _cas(run, {"status": RunStatus.RUNNING, "phase__in": CLOSABLE}, phase=RunPhase.DONE):
+        return False
+    run.refresh_from_db()
+    done = SyncBatch.objects.filter(run=run)
+    totals = _totals(done.values_list("timings", "api_calls", "counts"), run)
+    status = _final_status(run)
+    SyncRun.objects.filter(pk=run.pk).update(
+        status=status,
+        finished_at=now,
+        heartbeat_at=now,
+        timings=totals["timings"],
+        api_calls=totals["api_calls"],
+        message=_summary(run, totals["waiting"]),
+    )
+    if not is_ids_run(run):
+        _advance_watermark(run)
+        lease.release(run.flow_id, run.pk)
+    run.refresh_from_db()
+    return True
+
+
+def _totals(rows, run):
+    timings, api_calls, waiting = Counter(run.timings or {}), {}, 0
+    for batch_timings, batch_calls, counts in rows:
+        timings.update(batch_timings or {})
+        waiting += (counts or {}).get("waiting", 0)
+        for connector, operations in (batch_calls or {}).items():
+            merged = api_calls.setdefault(connector, Counter())
+            merged.update(operations)
+    for connector, operations in (run.api_calls or {}).items():
+        api_calls.setdefault(connector, Counter()).update(operations)
+    return {
+        "timings": {name: round(value, 3) for name, value in timings.items()},
+        "api_calls": {connector: dict(operations) for connector, operations in api_calls.items()},
+        "waiting": waiting,
+    }
+
+
+def _final_status(run):
+    if not run.failed_count:
+        return RunStatus.SUCCEEDED
+    good = run.created_count + run.updated_count + run.unchanged_count + run.skipped_count
+    return RunStatus.PARTIAL if good else RunStatus.FAILED
+
+
+def _summary(run, waiting):
+    parts = []
+    if run.failed_count:
+        parts.append(
+            ngettext("%(count)d record failed.", "%(count)d records failed.", run.failed_count)
+            % {"count": run.failed_count}
+        )
+    if waiting:
+        parts.append(
+            ngettext(
+                "%(count)d record waits for a parent record.",
+                "%(count)d records wait for a parent record.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    return " ".join(parts)
+
+
+def _advance_watermark(run):
+    """Move the flow's watermark to the latest change read, never past the run's start.
+
+    A source paged by id (not by time) can hand out a record changed during the read on an
+    early page; capping at the start keeps such changes ahead of the watermark, and the
+    record logs recognise what is read twice.
+    """
+    latest = (
+        SyncBatch.objects.filter(run=run, last_modified_at__isnull=False)
+        .order_by("-last_modified_at")
+        .first()
+    )
+    if latest is None:
+        return
+    watermark, boundary = latest.last_modified_at, []
+    if run.started_at is not None and watermark > run.started_at:
+        watermark = run.started_at
+    else:
+        for ids in SyncBatch.objects.filter(run=run, last_modified_at=watermark).values_list(
+            "last_ids", flat=True
+        ):
+            boundary.extend(ids)
+    newer = SyncFlow.objects.filter(pk=run.flow_id).filter(
+        Q(watermark__isnull=True) | Q(watermark__lt=watermark)
+    )
+    if newer.exists():
+        save_incremental_state(run.flow_id, watermark, sorted(set(boundary)))
+
+
+def waiting_count(run):
+    return run.records.filter(status=RecordStatus.WAITING).count()
+
+
+def next_queued(flow_id):
+    """The oldest queued run of the flow, which may start now that the lease is free."""
+    return SyncRun.objects.filter(flow_id=flow_id, status=RunStatus.QUEUED).order_by("id").first()

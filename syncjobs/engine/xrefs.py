@@ -1,0 +1,161 @@
+"""Cross-reference bookkeeping: claim a create before sending it, link what was written.
+
+A claim is a cross-reference with an empty target id and the claiming worker's name,
+inserted (unique on the source side) before the create is sent. If the worker dies after
+the target committed the create, the next attempt finds the claim, sees its worker is
+gone, and looks the record up by the match keys instead of creating it twice.
+"""
+
+from django.db import IntegrityError, transaction
+
+from syncjobs.adapters.base import TargetRef
+from syncjobs.engine import messages
+from syncjobs.models import CrossReference
+
+# Post-actions that must happen once per target record, never again after an update.
+ONCE_ACTIONS = frozenset({"allocate", "notify"})
+_SAVED_FIELDS = [
+    "flow",
+    "source_number",
+    "target_id",
+    "target_number",
+    "fingerprint",
+    "post_actions_done",
+    "claimed_by",
+    "first_synced_at",
+    "last_synced_at",
+    "updated_at",
+]
+
+
+def new_reference(ctx, item, target=None, fingerprint=""):
+    flow = ctx.flow
+    return CrossReference(
+        flow=flow,
+        source_connector_id=flow.source_connector_id,
+        source_object=flow.source_object,
+        source_id=item.record.id,
+        source_number=item.record.number or "",
+        target_connector_id=flow.target_connector_id,
+        target_object=flow.target_object,
+        target_id=target.id if target else "",
+        target_number=(target.number or "") if target else "",
+        fingerprint=fingerprint,
+        claimed_by="" if target else ctx.worker,
+    )
+
+
+def insert(ctx, items, build):
+    """Insert ``build(item)`` for each item; return the items whose row conflicted.
+
+    One ``bulk_create`` when nothing conflicts; otherwise row by row, so each conflict is
+    pinned to its item (another worker's claim, or a target already linked elsewhere).
+    """
+    rows = [build(item) for item in items]
+    try:
+        with transaction.atomic():
+            CrossReference.objects.bulk_create(rows)
+    except IntegrityError:
+        return _insert_one_by_one(items, rows)
+    for item, row in zip(items, rows, strict=True):
+        item.xref = row
+    return []
+
+
+def _insert_one_by_one(items, rows):
+    conflicts = []
+    for item, row in zip(items, rows, strict=True):
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+            item.xref = row
+        except IntegrityError:
+            row.pk = None
+            conflicts.append(item)
+    return conflicts
+
+
+def claim_creates(ctx, items):
+    """Claim every create: a new claim row, or an earlier stale claim taken over."""
+    earlier = [item for item in items if item.xref is not None]
+    fresh = [item for item in items if item.xref is None]
+    for item in insert(ctx, fresh, lambda item: new_reference(ctx, item)):
+        item.skip(messages.in_flight(item))
+    for item in earlier:
+        if not _take_over(ctx, item.xref):
+            item.skip(messages.in_flight(item))
+
+
+def _take_over(ctx, xref):
+    now = ctx.clock()
+    taken = CrossReference.objects.filter(
+        pk=xref.pk, target_id="", claimed_by=xref.claimed_by, updated_at=xref.updated_at
+    ).update(claimed_by=ctx.worker, updated_at=now)
+    if taken:
+        xref.claimed_by, xref.updated_at = ctx.worker, now
+    return taken == 1
+
+
+def link_adopted(ctx, items):
+    """Link each adopted record (matched or counterpart) to its target before it is written."""
+    settled = [item for item in items if item.xref is not None]
+    new = [item for item in items if item.xref is None]
+    fingerprint = lambda item: item.fingerprint if item.action == "unchanged" else ""  # noqa: E731
+    conflicts = insert(ctx, new, lambda item: new_reference(ctx, item, item.target, fingerprint(item)))
+    for item in conflicts:
+        other = CrossReference.objects.filter(
+            target_connector_id=ctx.flow.target_connector_id,
+            target_object=ctx.flow.target_object,
+            target_id=item.target.id,
+            source_connector_id=ctx.flow.source_connector_id,
+            source_object=ctx.flow.source_object,
+        ).first()
+        if other is None:
+            item.skip(messages.in_flight(item))
+        else:
+            item.fail(
+                messages.target_taken(
+                    item, item.target.number or item.target.id, other.source_number or other.source_id
+                ),
+                code="target_taken",
+            )
+    for item in settled:
+        linked(ctx, item, item.target, fingerprint(item), keep_actions=True)
+    save(ctx, settled)
+
+
+def linked(ctx, item, target, fingerprint, keep_actions=False):
+    """Record on the item's cross-reference that ``target`` now holds its ``fingerprint``."""
+    xref, now = item.xref, ctx.clock()
+    xref.flow = ctx.flow
+    xref.source_number = item.record.number or xref.source_number
+    xref.target_id = str(target.id)
+    xref.target_number = target.number or xref.target_number
+    xref.fingerprint = fingerprint
+    xref.claimed_by = ""
+    if not keep_actions:
+        # A saved document goes back to "created": submit and audit must run again.
+        xref.post_actions_done = [name for name in xref.post_actions_done or [] if name in ONCE_ACTIONS]
+    xref.first_synced_at = xref.first_synced_at or now
+    xref.last_synced_at = now
+    xref.updated_at = now
+    item.target = TargetRef(xref.target_id, xref.target_number)
+
+
+def save(ctx, items):
+    """Store the cross-references of ``items`` (one statement per 500)."""
+    rows = [item.xref for item in items if item.xref is not None and item.xref.pk]
+    if rows:
+        CrossReference.objects.bulk_update(rows, _SAVED_FIELDS, batch_size=500)
+
+
+def release_claims(items):
+    """Drop the claims of creates that certainly did not happen."""
+    pks = [
+        item.xref.pk for item in items if item.xref is not None and item.xref.pk and not item.xref.target_id
+    ]
+    if pks:
+        CrossReference.objects.filter(pk__in=pks, target_id="").delete()
+    for item in items:
+        if item.xref is not None and not item.xref.target_id:
+            item.xref = None
