@@ -24,7 +24,9 @@ from connectors.k3cloud.auth import (
 )
 from connectors.k3cloud.diagnosis import login_failure_message, signed_request_refused
 from connectors.k3cloud.errors import (
+    SESSION_LOST,
     SYSTEM,
+    TRY_AGAIN_CODES,
     ErpFailureError,
     LoginFailedError,
     error_from_status,
@@ -76,16 +78,23 @@ class ApiCore:
             ) from lost
 
     def attempt(self, service, body, operation, is_write):
-        """One call with the shared session; renews the session once if the ERP lost it."""
+        """One call with the shared session; renews the session once if the ERP lost it.
+
+        Raises the ERP's "try again" refusals (lock conflict, call limit) as transient errors
+        so the retry policy repeats the call: the ERP did nothing, so a write may be repeated.
+        """
         session = self._session()
         payload = self.post(service, body, operation, is_write, session)[0]
-        if not _session_lost(payload):
-            return payload
-        logger.info("k3cloud %s: session lost during %s; renewing it", self.config.connector_key, operation)
-        session = self._renew(session)
-        payload = self.post(service, body, operation, is_write, session)[0]
-        if _session_lost(payload):
-            raise self._session_refused(payload, operation)
+        if _msg_code(payload) == SESSION_LOST:
+            logger.info(
+                "k3cloud %s: session lost during %s; renewing it", self.config.connector_key, operation
+            )
+            session = self._renew(session)
+            payload = self.post(service, body, operation, is_write, session)[0]
+            if _msg_code(payload) == SESSION_LOST:
+                raise self._session_refused(payload, operation)
+        if _msg_code(payload) in TRY_AGAIN_CODES:
+            raise error_from_status(find_status(payload), operation)
         return payload
 
     def login(self):
@@ -153,9 +162,10 @@ class ApiCore:
 
     def _renew(self, stale):
         if self.signed:
-            # Signed headers authenticate every call: drop the stale cookie and sign again.
+            # Signed headers authenticate every call: drop the stale cookie and sign again,
+            # with the fresh cookie the ERP may have handed out together with "session lost".
             self.session.forget(stale)
-            return None
+            return self.session.current()
         return self.session.renew(self._login, stale=stale)
 
     def _session_refused(self, payload, operation):
@@ -196,9 +206,10 @@ def _decode(response, operation, is_write, url):
         raise transport_failure(text, operation, is_write) from None
 
 
-def _session_lost(payload):
+def _msg_code(payload):
+    """The MsgCode of a refusal (None for a success or a reply without status)."""
     status = find_status(payload)
-    return status is not None and not status.is_success and status.msg_code == 1
+    return status.msg_code if status is not None and not status.is_success else None
 
 
 def _other_cookies(response):

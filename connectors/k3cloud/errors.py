@@ -108,6 +108,9 @@ MSGCODE_ERRORS = {
     14: CallLimitError,
     15: AdminLoginForbiddenError,
 }
+SESSION_LOST = 1
+# Refusals that mean "the ERP did nothing; try again shortly": lock conflict, call limit.
+TRY_AGAIN_CODES = frozenset({13, 14})
 # MsgCodes whose errors describe input rows (BatchSave reports them per row instead of raising).
 ROW_LEVEL_CODES = frozenset({0, 9, 10, 11, 12})
 

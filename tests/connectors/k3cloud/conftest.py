@@ -27,10 +27,24 @@ def absolute(sandbox_server, seeded):
     return {**seeded, "server_url": sandbox_server.base_url + seeded["server_url"]}
 
 
+def add_customers(sandbox_server, tenant, count, status="C"):
+    """Create ``count`` customers in the tenant at once (the sandbox's bulk hook, not the API)."""
+    response = sandbox_server.http.post(
+        f"{sandbox_server.k3cloud_url}_sandbox/bulk",
+        json={"acct_id": tenant["acct_id"], "count": count, "status": status},
+        timeout=120,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
 @pytest.fixture(scope="module")
 def erp(sandbox_server):
-    """A fresh K3Cloud tenant for the test module (connection details, absolute server URL)."""
-    return absolute(sandbox_server, sandbox_server.seed(size=10, seed=11, systems=["k3cloud"])["k3cloud"])
+    """A fresh K3Cloud tenant for the test module (connection details, absolute server URL),
+    with a few more customers than the seed's own."""
+    tenant = absolute(sandbox_server, sandbox_server.seed(size=10, seed=11, systems=["k3cloud"])["k3cloud"])
+    add_customers(sandbox_server, tenant, 5)
+    return tenant
 
 
 class Sleeps(list):
@@ -67,7 +81,9 @@ def make_client(erp, db, sleeps):
             "connector_key": f"k3cloud:test:{uuid.uuid4().hex[:8]}",
         }
         config = K3CloudConfig(auth_mode=auth_mode, **{**values, **overrides})
-        policy = RetryPolicy(max_attempts=attempts, base_seconds=0.5, cap_seconds=4, sleep=sleeps, rng=random.Random(3))
+        policy = RetryPolicy(
+            max_attempts=attempts, base_seconds=0.5, cap_seconds=4, sleep=sleeps, rng=random.Random(3)
+        )
         client = K3CloudClient(config, state=state or DatabaseState(), retry_policy=policy)
         clients.append(client)
         return client
@@ -79,12 +95,22 @@ def make_client(erp, db, sleeps):
 
 @pytest.fixture
 def call_log(sandbox, erp):
-    """``call_log()`` → this tenant's sandbox calls since the test started."""
-    tenant = erp.get("tenant") or erp["acct_id"]
-    start = max([c["id"] for c in sandbox.calls("k3cloud", tenant=tenant)] or [0])
+    """``call_log(operation)`` → the sandbox calls since the test started, oldest first.
 
-    def calls(operation=None):
-        rows = sandbox.calls("k3cloud", tenant=tenant, after_id=start)
-        return [c for c in rows if operation is None or c["operation"] == operation]
+    Only this tenant's calls by default; ``any_tenant=True`` adds the calls a fault stopped
+    before the ERP knew whose they were (HTTP 500, timeout, reset are logged without tenant).
+    """
+    tenant = erp["acct_id"]
+    # The newest call so far: this tenant's last one, then anything logged after it.
+    start = max([c["id"] for c in sandbox.calls("k3cloud", tenant=tenant)[-1:]] or [0])
+    start = max([c["id"] for c in sandbox.calls("k3cloud", after_id=start)[-1:]] or [start])
+
+    def calls(operation=None, any_tenant=False):
+        rows = sandbox.calls("k3cloud", after_id=start)
+        return [
+            c
+            for c in rows
+            if (operation is None or c["operation"] == operation) and (any_tenant or c["tenant"] == tenant)
+        ]
 
     return calls
