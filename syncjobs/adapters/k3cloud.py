@@ -15,10 +15,12 @@ from syncjobs.adapters.k3cloud_read import (
     chunks,
     in_condition,
     join,
+    keyset_rows,
     scope_conditions,
 )
 from syncjobs.adapters.k3cloud_write import (
     batch_results,
+    entry_keys,
     failed_results,
     record_id,
     save_model,
@@ -27,6 +29,8 @@ from syncjobs.adapters.k3cloud_write import (
 from syncjobs.mapping.paths import assign, parse_path
 
 ORGANISATIONS = "ORG_Organizations"
+MAX_QUERY_ROWS = 2000  # the ERP's default cap on one query page
+ROWS_PER_DOCUMENT = 4  # entry rows a document is expected to bring, to size query pages
 
 
 class K3CloudAdapter:
@@ -45,17 +49,14 @@ class K3CloudAdapter:
         FilterString ``(FModifyDate >= since or FApproveDate >= since)`` in ERP local time,
         plus the flow's scope (audited only, not voided, the flow's conditions). The query
         streams: a page of records is yielded as soon as it is complete, and a record whose
-        entry rows continue on the next query page is finished from that page.
+        entry rows continue past a query page is completed from the next one.
         """
         shape = QueryShape(obj, options.fields, with_status=options.include_deleted)
-        rows = self.client.query(
-            obj,
-            shape.keys,
-            changed_filter(shape.form, since, options),
-            shape.order,
-            page_size=max(1, options.page_size),
-        )
-        yield from _pages(shape.records(rows), max(1, options.page_size))
+        size = max(1, options.page_size)
+        # A page of documents with entries takes several rows each: fewer, fuller query pages.
+        limit = min(MAX_QUERY_ROWS, size * (ROWS_PER_DOCUMENT if shape.entries else 1))
+        rows = keyset_rows(self.client, shape, changed_filter(shape.form, since, options), limit)
+        yield from _pages(shape.records(rows), size)
 
     def read_ids(self, obj, ids, options):
         """The records with these primary keys (within the flow's scope); unknown ids are absent."""
@@ -87,9 +88,7 @@ class K3CloudAdapter:
     def _by_keys(self, shape, key, values, scope):
         for chunk in chunks(str(v) for v in values):
             condition = join([in_condition(key, chunk), *scope])
-            yield from shape.records(
-                self.client.query(shape.form.form_id, shape.keys, condition, shape.order)
-            )
+            yield from shape.records(keyset_rows(self.client, shape, condition, MAX_QUERY_ROWS))
 
     # --- writing -------------------------------------------------------------------------
     def write(self, obj, items):
@@ -107,10 +106,32 @@ class K3CloudAdapter:
         if any(item.target_id and item.update_fields is not None for item in items):
             options["need_update_fields"] = update_field_keys(form, models)
         try:
+            self._keep_entry_ids(form, items, models)
             batch = self.client.batch_save(form.form_id, models, **options)
         except ConnectorError as error:
             return failed_results(items, error)
         return batch_results(items, batch)
+
+    def _keep_entry_ids(self, form, items, models):
+        """Give an update's entry lines the ids of the document's current lines, by position.
+
+        Without FEntryID the ERP would delete every line and add new ones, breaking the
+        links other documents (delivery notices, receipts) hold to them. One query for
+        all the updates of the batch.
+        """
+        updates = {item.target_id: model for item, model in zip(items, models, strict=True) if item.target_id}
+        entries = {key: entry for model in updates.values() for key, entry in entry_keys(form, model).items()}
+        if not entries:
+            return
+        shape = QueryShape(
+            form.form_id, [f"{entry}[].{form.entries[entry]}" for entry in set(entries.values())]
+        )
+        for record in self._by_keys(shape, form.pk, updates, []):
+            for key, entry in entries.items():
+                existing = [line[form.entries[entry]] for line in record.data.get(entry) or []]
+                for line, entry_id in zip(updates[record.id].get(key) or [], existing, strict=False):
+                    if isinstance(line, dict):
+                        line.setdefault(form.entries[entry], entry_id)
 
     def update_fields(self, obj, record_id_, values):
         """Save only ``values`` onto record ``record_id_`` (NeedUpDateFields); raises on failure."""

@@ -170,6 +170,36 @@ class QueryShape:
         return list(lines.values())
 
 
+def keyset_rows(client, shape, condition, limit):
+    """The query's rows, page after page, each page taken after the last complete record.
+
+    Pages go by primary key (``FID > last``) rather than by StartRow, so records saved,
+    cancelled or deleted during a long pull never shift rows past a page boundary. A full
+    page's last record may have more rows beyond it: those rows are asked for again with
+    the next page. A record with more rows than a page holds is read alone, page by page.
+    """
+    pk, last = shape.form.pk, None
+    while True:
+        bounded = join([condition, f"{pk} > {last}"] if last is not None else [condition])
+        rows = list(
+            client.query(
+                shape.form.form_id, shape.keys, bounded, shape.order, page_size=limit, max_rows=limit
+            )
+        )
+        if len(rows) < limit:
+            yield from rows
+            return
+        tail = rows[-1].get(pk)
+        complete = [row for row in rows if row.get(pk) != tail]
+        if complete:
+            yield from complete
+            last = complete[-1].get(pk)
+            continue
+        single = join([condition, f"{pk} = {tail}"])
+        yield from client.query(shape.form.form_id, shape.keys, single, shape.order, page_size=limit)
+        last = tail
+
+
 def _entry_names(paths):
     return [path.split("[]", 1)[0] for path in paths if "[]" in path]
 
@@ -245,4 +275,4 @@ def _condition(item):
 
 
 def join(parts):
-    return " and ".join(parts)
+    return " and ".join(part for part in parts if part)

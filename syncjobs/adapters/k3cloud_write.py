@@ -38,6 +38,16 @@ def save_model(form, item):
     return model
 
 
+def entry_keys(form, model):
+    """``{model key: catalog entry key}`` for the entry tables a model carries lines for."""
+    known = {entry.lower(): entry for entry in form.entries}
+    return {
+        key: known[key.lower()]
+        for key, value in model.items()
+        if key.lower() in known and isinstance(value, list)
+    }
+
+
 def update_field_keys(form, models):
     """NeedUpDateFields covering every key the models carry (entries and sub-heads included).
 

@@ -44,25 +44,28 @@ def test_read_changed_includes_a_document_audited_after_its_last_save(erp, sandb
 
 
 def test_entry_rows_straddling_query_pages_group_into_one_record_each(erp, erp_tenant, erp_calls):
-    saved, customer, materials = orders(erp, erp_tenant, [[1, 2, 3], [4], [5, 6]])
+    saved, customer, materials = orders(erp, erp_tenant, [[1, 2, 3], [4, 5], [6], [7, 8, 9, 10, 11]])
     ids = [record_id for record_id, _number in saved]
     erp_calls.mark()
 
-    options = ReadOptions(fields=ORDER_FIELDS, page_size=2, source_filter=only(ids))
+    # One document a page: query pages of four rows, so documents straddle them.
+    options = ReadOptions(fields=ORDER_FIELDS, page_size=1, source_filter=only(ids))
     pages = list(erp.read_changed(ORDER, None, options))
 
-    assert [[record.id for record in page] for page in pages] == [ids[:2], ids[2:]]
-    records = [record for page in pages for record in page]
+    assert [[record.id for record in page] for page in pages] == [[record_id] for record_id in ids]
+    records = [page[0] for page in pages]
     assert [[line["FQty"] for line in r.data["FSaleOrderEntry"]] for r in records] == [
         ["1", "2", "3"],
-        ["4"],
-        ["5", "6"],
+        ["4", "5"],
+        ["6"],
+        ["7", "8", "9", "10", "11"],
     ]
     assert records[0].data["FSaleOrderEntry"][1]["FMaterialId.FNumber"] == materials[1]
-    assert records[2].data["FCustId.FNumber"] == customer
+    assert records[3].data["FCustId.FNumber"] == customer
     assert [r.number for r in records] == [number for _id, number in saved]
-    # Six entry rows in query pages of two rows: three full pages and the empty one that ends it.
-    assert len(erp_calls.since_mark("ExecuteBillQuery")) == 4
+    # Each full page ends with a document whose rows may go on: the next page starts with it
+    # again; the five-row document fills a page alone and is read by itself.
+    assert [c["rows"] for c in erp_calls.since_mark("ExecuteBillQuery")] == [4, 4, 4, 4, 1, 0]
 
 
 def test_audited_only_reads_audited_documents_only(erp, erp_tenant):

@@ -66,6 +66,23 @@ def test_an_update_names_the_primary_key_and_update_fields_limit_what_changes(er
     assert current == {"FNote": "after", "FSaleOrderEntry": [{"FQty": "3"}]}
 
 
+def test_an_update_keeps_the_entry_rows_it_changes_in_place(erp, erp_tenant, erp_calls):
+    [order] = created(erp, ORDER, [an_order(erp, erp_tenant, [1, 2])])
+    lines = ["FSaleOrderEntry[].FEntryID", "FSaleOrderEntry[].FQty"]
+    before = erp.fetch_current(ORDER, [order.id], lines)[order.id]["FSaleOrderEntry"]
+    changed = an_order(erp, erp_tenant, [7, 8, 9])
+    erp_calls.mark()
+
+    [result] = erp.write(ORDER, [WriteItem("x", changed, target_id=order.id)])
+
+    # One query for the current entry ids of every update in the batch, then the BatchSave.
+    assert [c["operation"] for c in erp_calls.since_mark()] == ["ExecuteBillQuery", "BatchSave"]
+    after = erp.fetch_current(ORDER, [order.id], lines)[order.id]["FSaleOrderEntry"]
+    assert result.ok and [line["FQty"] for line in after] == ["7", "8", "9"]
+    assert [line["FEntryID"] for line in after[:2]] == [line["FEntryID"] for line in before]
+    assert after[2]["FEntryID"] not in {line["FEntryID"] for line in before}
+
+
 def test_a_lost_batch_save_answer_is_an_unknown_outcome_for_every_item(erp, erp_tenant, sandbox):
     notes = [f"lost answer {next(_names)}" for _ in range(3)]
     items = [WriteItem(f"k{i}", an_order(erp, erp_tenant, FNote=note)) for i, note in enumerate(notes)]
