@@ -12,7 +12,16 @@ import copy
 from sandbox.k3cloud import links, messages, store
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get, id_list, text_list
-from sandbox.k3cloud.replies import MSG_BAD_PARAMETER, MSG_NOT_FOUND, Reply, Status, entity, failure, result
+from sandbox.k3cloud.replies import (
+    MSG_BAD_PARAMETER,
+    MSG_NOT_FOUND,
+    Reply,
+    Status,
+    entity,
+    failure,
+    message,
+    result,
+)
 from sandbox.k3cloud.writer import SaveOptions, Writer
 
 EDITABLE = ("Z", "A", "D")
@@ -71,17 +80,16 @@ def each(op, form, data, action, success_message=None):
             status.fail(messages.not_found(form, key), None, index, MSG_NOT_FOUND)
             continue
         doc = store.doc_from_record(form, record)
+        record_id, number = record.id, record.number  # (a deleted record forgets its id)
         try:
             action(op, form, record, doc)
         except Refused as refusal:
             for field_key, text in refusal.problems:
                 status.fail(text, field_key, index)
             continue
-        status.successes.append(entity(record.id, record.number, index))
+        status.successes.append(entity(record_id, number, index))
         if success_message:
-            status.messages.append(
-                {"FieldName": None, "Message": success_message(form, record.number), "DIndex": index}
-            )
+            status.messages.append(message(success_message(form, number), None, index))
     outcome = "ok" if status.ok else ("partial" if status.successes else "rejected")
     return Reply(result(status), outcome, len(status.successes))
 
