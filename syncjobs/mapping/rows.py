@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.mapping.params import parse_template
 from syncjobs.mapping.paths import PathError, parse_path
-from syncjobs.mapping.transforms import TRANSFORMS, ParameterError, parse_template, validate_params
+from syncjobs.mapping.transforms import TRANSFORMS, ParameterError, validate_params
 
 ROW_FIELDS = ("target_path", "source_path", "transform", "params", "required")
 

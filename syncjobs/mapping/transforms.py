@@ -1,10 +1,10 @@
 """The fixed registry of transforms a mapping row may use: pure functions, no code from users.
 
-Each transform declares its parameters; ``validate_params`` checks a row's JSON parameters
-against them when the row is saved, so evaluation meets only well-formed parameters.
+Each transform declares its parameters (checked by ``params``); ``validate_params`` checks a
+row's JSON parameters against them when the row is saved, so evaluation meets only
+well-formed parameters.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import (
@@ -17,13 +17,15 @@ from decimal import (
     Decimal,
     InvalidOperation,
 )
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.mapping import params as checks
 from syncjobs.mapping.context import LOOKUP_FIELDS
 from syncjobs.mapping.errors import MissingReferenceError, TransformError
-from syncjobs.mapping.paths import PathError, parse_path, resolve
+from syncjobs.mapping.params import parse_template
+from syncjobs.mapping.paths import resolve
 
 ROUNDING = {
     "half_up": ROUND_HALF_UP,
@@ -33,8 +35,6 @@ ROUNDING = {
     "floor": ROUND_FLOOR,
     "ceiling": ROUND_CEILING,
 }
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-_TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -72,100 +72,6 @@ def is_empty(value):
     if isinstance(value, str):
         return not value.strip()
     return value is None or value == [] or value == {}
-
-
-# --- Parameter checks: each returns the normalised value or raises ValueError(message) -----
-
-
-def _any(value):
-    return value
-
-
-def _text(value):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(_("must be non-empty text"))
-    return value
-
-
-def _slug(value):
-    if not isinstance(value, str) or not _SLUG.match(value):
-        raise ValueError(_("must be a slug (letters, digits, hyphens, underscores)"))
-    return value
-
-
-def _boolean(value):
-    if not isinstance(value, bool):
-        raise ValueError(_("must be true or false"))
-    return value
-
-
-def _choice(*choices):
-    def check(value):
-        if value not in choices:
-            raise ValueError(_("must be one of: %(choices)s") % {"choices": ", ".join(choices)})
-        return value
-
-    return check
-
-
-def _integer_between(low, high):
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(
-                _("must be a whole number from %(low)s to %(high)s") % {"low": low, "high": high}
-            )
-        return value
-
-    return check
-
-
-def _decimal_text(value):
-    try:
-        number = Decimal(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError(_('must be a number written as text, e.g. "0.01"'))
-    return str(value)
-
-
-def _date_format(value):
-    if not isinstance(value, str) or "%" not in value:
-        raise ValueError(_('must be a date format such as "%Y-%m-%d %H:%M:%S"'))
-    return value
-
-
-def _timezone(value):
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(_('must be a time zone name such as "Asia/Shanghai"')) from exc
-    return value
-
-
-def _template(value):
-    parse_template(_text(value))
-    return value
-
-
-def parse_template(text):
-    """Split a ``{field}`` template into literal text and paths; ``{{``/``}}`` are literal braces."""
-    parts, position = [], 0
-    for match in _TEMPLATE_TOKEN.finditer(text):
-        parts.append(text[position : match.start()])
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            parts.append(token[0])
-        elif match.group(1) is None:
-            raise ValueError(_("has an unmatched “%(brace)s”; write {{ or }} for a brace") % {"brace": token})
-        else:
-            try:
-                parts.append(parse_path(match.group(1)))
-            except PathError as exc:
-                raise ValueError(_("has an invalid placeholder: %(error)s") % {"error": exc}) from exc
-        position = match.end()
-    parts.append(text[position:])
-    return [part for part in parts if part != ""]
 
 
 # --- Transform functions ---------------------------------------------------------------
@@ -314,52 +220,36 @@ def _render_template(value, params, env):
     return "".join(rendered)
 
 
-# --- Cross-parameter rules -------------------------------------------------------------
-
-
-def _value_map_rule(params):
-    if "default" in params and params.get("keep_unmapped"):
-        raise ValueError(_("use either “default” or “keep_unmapped”, not both"))
-
-
-def _datetime_rule(params):
-    if params.get("from", "ms") == "ms" and params.get("to", "text") == "ms":
-        raise ValueError(_("“from” and “to” are both “ms”: nothing to convert"))
-    if params.get("from", "ms") == "ms" and "input_format" in params:
-        raise ValueError(_("“input_format” applies only when “from” is “text”"))
-    if params.get("to", "text") == "ms" and "output_format" in params:
-        raise ValueError(_("“output_format” applies only when “to” is “text”"))
-
-
-def _number_rule(params):
-    if params.get("output") == "integer" and "decimals" in params:
-        raise ValueError(_("“decimals” cannot be used with “output”: “integer”"))
-
-
-_LOOKUP_FIELD = _choice(*LOOKUP_FIELDS)
+_LOOKUP_FIELD = checks.choice(*LOOKUP_FIELDS)
 
 TRANSFORMS = {
     transform.name: transform
     for transform in (
         Transform("direct", _("Copy the value"), _direct),
-        Transform("constant", _("Constant"), _constant, (Param("value", _any, True),), source="none"),
-        Transform("default", _("Default when empty"), _default, (Param("value", _any, True),)),
+        Transform(
+            "constant", _("Constant"), _constant, (Param("value", checks.any_value, True),), source="none"
+        ),
+        Transform("default", _("Default when empty"), _default, (Param("value", checks.any_value, True),)),
         Transform(
             "value_map",
             _("Value map"),
             _value_map,
-            (Param("map", _slug, True), Param("default", _any), Param("keep_unmapped", _boolean)),
-            rule=_value_map_rule,
+            (
+                Param("map", checks.slug, True),
+                Param("default", checks.any_value),
+                Param("keep_unmapped", checks.boolean),
+            ),
+            rule=checks.value_map_rule,
         ),
         Transform(
             "lookup",
             _("Look up another flow's cross-reference"),
             _lookup,
             (
-                Param("flow", _slug, True),
+                Param("flow", checks.slug, True),
                 Param("by", _LOOKUP_FIELD),
                 Param("return", _LOOKUP_FIELD),
-                Param("on_missing", _choice("error", "empty")),
+                Param("on_missing", checks.choice("error", "empty")),
             ),
         ),
         Transform(
@@ -367,31 +257,31 @@ TRANSFORMS = {
             _("Date and time conversion"),
             _datetime,
             (
-                Param("from", _choice("ms", "text")),
-                Param("to", _choice("ms", "text")),
-                Param("input_format", _date_format),
-                Param("output_format", _date_format),
-                Param("timezone", _timezone),
+                Param("from", checks.choice("ms", "text")),
+                Param("to", checks.choice("ms", "text")),
+                Param("input_format", checks.date_format),
+                Param("output_format", checks.date_format),
+                Param("timezone", checks.timezone),
             ),
-            rule=_datetime_rule,
+            rule=checks.datetime_rule,
         ),
         Transform(
             "number",
             _("Number and rounding"),
             _number,
             (
-                Param("decimals", _integer_between(0, 10)),
-                Param("rounding", _choice(*ROUNDING)),
-                Param("multiply", _decimal_text),
-                Param("output", _choice("text", "integer")),
+                Param("decimals", checks.integer_between(0, 10)),
+                Param("rounding", checks.choice(*ROUNDING)),
+                Param("multiply", checks.decimal_text),
+                Param("output", checks.choice("text", "integer")),
             ),
-            rule=_number_rule,
+            rule=checks.number_rule,
         ),
         Transform(
             "template",
             _("Text template"),
             _render_template,
-            (Param("template", _template, True),),
+            (Param("template", checks.template, True),),
             source="none",
         ),
     )

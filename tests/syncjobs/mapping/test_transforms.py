@@ -5,7 +5,8 @@ import pytest
 from syncjobs.mapping import MappingContext
 from syncjobs.mapping.context import Environment
 from syncjobs.mapping.errors import MissingReferenceError, TransformError
-from syncjobs.mapping.transforms import TRANSFORMS, ParameterError, parse_template, validate_params
+from syncjobs.mapping.params import parse_template
+from syncjobs.mapping.transforms import TRANSFORMS, ParameterError, validate_params
 
 
 def run(name, value, params=None, record=None, index=(), **context):
