@@ -20,6 +20,7 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin
         "flow",
         "trigger",
         "status",
+        "phase",
         "queued_at",
         "duration",
         "read_count",
@@ -61,11 +62,15 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin
             },
         ),
     )
-    readonly_fields = ("api_calls_display",)
+    readonly_fields = ("api_calls_display", "timings_display")
 
     @admin.display(description=_("API calls"))
     def api_calls_display(self, run):
         return pretty_json(run.api_calls)
+
+    @admin.display(description=_("timings (seconds)"))
+    def timings_display(self, run):
+        return pretty_json(run.timings)
 
     @admin.display(description=_("records"))
     def records_link(self, run):
