@@ -9,7 +9,6 @@ whoever finishes the last batch closes the run and moves the watermark.
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils.translation import ngettext
 
 from syncjobs.engine import batches, lease
@@ -247,11 +246,12 @@ def _advance_watermark(run):
             "last_ids", flat=True
         ):
             boundary.extend(ids)
-    newer = SyncFlow.objects.filter(pk=run.flow_id).filter(
-        Q(watermark__isnull=True) | Q(watermark__lt=watermark)
-    )
-    if newer.exists():
-        save_incremental_state(run.flow_id, watermark, sorted(set(boundary)))
+    flow = SyncFlow.objects.filter(pk=run.flow_id).values("watermark", "boundary_ids").get()
+    if flow["watermark"] is not None and watermark < flow["watermark"]:
+        return
+    if flow["watermark"] == watermark:
+        boundary.extend(flow["boundary_ids"] or [])  # more records arrived with the same stamp
+    save_incremental_state(run.flow_id, watermark, sorted(set(boundary)))
 
 
 def waiting_count(run):

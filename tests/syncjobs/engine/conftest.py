@@ -20,7 +20,7 @@ def lost(error=None):
 
 @pytest.fixture
 def crm():
-    return MemorySystem("crm")
+    return MemorySystem("crm", number_field="account_no")
 
 
 @pytest.fixture
