@@ -33,7 +33,15 @@ def assign_role_permissions(group_model=Group, permission_model=Permission):
 
 
 def is_integration_admin(user):
-    """Superusers and members of the integration admins group."""
+    """Superusers and members of the integration admins group.
+
+    Membership is remembered on the user object: the admin asks once per model and
+    permission while drawing one page, and the user object lives for one request.
+    """
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=INTEGRATION_ADMINS).exists()
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_integration_admin"):
+        user._integration_admin = user.groups.filter(name=INTEGRATION_ADMINS).exists()
+    return user._integration_admin

@@ -85,3 +85,13 @@ def _ids(client, url):
 
 def _count(client, url):
     return client.get(url).context["cl"].result_count
+
+
+def test_records_changelist_stays_within_a_small_query_budget(admin_client_csrf):
+    make_records(make_run(make_flow()), 100)
+    url = reverse(CHANGELIST)
+    admin_client_csrf.get(url)
+    count, _response = queries_for(admin_client_csrf, url)
+    # session, user, 2 permission reads, the flows filter, the bounded count, the page,
+    # and one integration-admin membership check for the queue's menu entries.
+    assert count <= 8
