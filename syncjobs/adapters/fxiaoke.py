@@ -27,6 +27,7 @@ from syncjobs.adapters.fxiaoke_read import (
     to_ms,
 )
 from syncjobs.adapters.fxiaoke_write import split_details, sync_lines
+from syncjobs.adapters.values import for_fxiaoke
 
 # After one of these no further call of the batch can succeed now: the remaining items get
 # the same error without being sent (so none of them is left with an unknown outcome).
@@ -126,7 +127,7 @@ class FxiaokeAdapter:
         return self._with_numbers(obj, results)
 
     def _write_one(self, obj, item):
-        data, details = split_details(item.payload, DETAILS.get(obj, {}))
+        data, details = split_details(for_fxiaoke(item.payload), DETAILS.get(obj, {}))
         try:
             if item.target_id:
                 target_id = self._update(obj, item, data, details)
@@ -165,7 +166,7 @@ class FxiaokeAdapter:
 
     def update_fields(self, obj, record_id, values):
         """Update only ``values`` on record ``record_id`` (e.g. the ERP number written back)."""
-        self.client.update(obj, record_id, dict(values))
+        self.client.update(obj, record_id, for_fxiaoke(values))
 
     def post_action(self, obj, action, refs):
         """``{ref id: error or None}``; the one action is ``notify_owner`` (see ``fxiaoke_notify``)."""

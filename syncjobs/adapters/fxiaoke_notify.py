@@ -57,7 +57,11 @@ def _notify_one(client, ref, record, action, owners):
     users = open_user_ids(holder or {})
     if not users:
         return PermanentError(
-            _("Record %(id)s: its owner has no openUserId to send the message to.") % {"id": ref.id},
+            _(
+                "Record %(id)s: its owner has no openUserId to send the message to; give the record an "
+                "owner who is an active employee."
+            )
+            % {"id": ref.id},
             system=SYSTEM,
             field=recipient or "owner",
         )

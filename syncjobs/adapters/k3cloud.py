@@ -26,6 +26,7 @@ from syncjobs.adapters.k3cloud_write import (
     save_model,
     update_field_keys,
 )
+from syncjobs.adapters.values import for_k3cloud
 from syncjobs.mapping.paths import assign, parse_path
 
 ORGANISATIONS = "ORG_Organizations"
@@ -136,7 +137,7 @@ class K3CloudAdapter:
     def update_fields(self, obj, record_id_, values):
         """Save only ``values`` onto record ``record_id_`` (NeedUpDateFields); raises on failure."""
         form = form_info(obj)
-        model = {form.pk: record_id(record_id_), **values}
+        model = {form.pk: record_id(record_id_), **for_k3cloud(values)}
         self.client.save(form.form_id, model, need_update_fields=update_field_keys(form, [model]))
 
     def post_action(self, obj, action, refs):

@@ -231,12 +231,10 @@ def changed_filter(form, since, options):
 
 def scope_conditions(form, options):
     """Status, original-copy and flow conditions shared by every read of a flow's records."""
-    parts = []
-    if options.audited_only:
-        parts.append(f"{form.status_key} = 'C'")
-        if not form.is_bill:
-            parts.append("FForbidStatus = 'A'")
-    if not options.include_deleted:
+    parts = [f"{form.status_key} = 'C'"] if options.audited_only else []
+    if options.audited_only and not form.is_bill:
+        parts.append("FForbidStatus = 'A'")  # audited and in use
+    elif not options.include_deleted:
         parts.append(f"{form.deleted_key} <> 'B'")
     if form.master_key:
         # Allocated copies share the number of their original; only the original is synced.

@@ -5,8 +5,6 @@ The mapping already builds the ERP's shapes (``FCustId.FNumber`` → ``{"FCustId
 create, the target id for an update.
 """
 
-import copy
-
 from django.utils.translation import gettext as _
 
 from connectors.errors import OutcomeUnknownError
@@ -14,6 +12,7 @@ from connectors.k3cloud.errors import error_from_status
 from connectors.k3cloud.results import ResponseStatus
 from syncjobs.adapters.base import TargetRef, WriteResult
 from syncjobs.adapters.k3cloud_read import SYSTEM
+from syncjobs.adapters.values import for_k3cloud
 
 # Keys that make a nested object a base-data reference ({"FNumber": "C001"}) rather than a
 # sub-head whose fields are updated one by one.
@@ -28,7 +27,7 @@ def record_id(value):
 
 def save_model(form, item):
     """The Save model of one ``WriteItem``: its payload with the primary key set or left out."""
-    model = copy.deepcopy(item.payload)
+    model = for_k3cloud(item.payload)
     for key in [k for k in model if k.lower() == form.pk.lower()]:
         del model[key]
     if item.target_id and item.update_fields is not None:
