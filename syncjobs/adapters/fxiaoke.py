@@ -6,7 +6,6 @@ limit, each with its own outcome.
 """
 
 from connectors.errors import (
-    AuthenticationError,
     CircuitOpenError,
     ConnectorError,
     QuotaExhaustedError,
@@ -30,8 +29,9 @@ from syncjobs.adapters.fxiaoke_write import split_details, sync_lines
 from syncjobs.adapters.values import for_fxiaoke
 
 # After one of these no further call of the batch can succeed now: the remaining items get
-# the same error without being sent (so none of them is left with an unknown outcome).
-STOPPING_ERRORS = (QuotaExhaustedError, CircuitOpenError, AuthenticationError, RateLimitedError)
+# the same error without being sent (so none of them is left with an unknown outcome). Not
+# AuthenticationError: the CRM also answers that for a record naming an unknown employee.
+STOPPING_ERRORS = (QuotaExhaustedError, CircuitOpenError, RateLimitedError)
 
 
 class FxiaokeAdapter:
@@ -112,8 +112,7 @@ class FxiaokeAdapter:
         A master-detail payload carries its lines under the detail object's api name: they
         go in ``details`` on create, and are matched line by line on update. One item's
         failure never stops the others, except errors that no call can get past now
-        (quota, open circuit, credentials, rate budget): the items after it get the same
-        error unsent.
+        (quota, open circuit, rate budget): the items after it get the same error unsent.
         """
         results, stop = [], None
         for item in items:
