@@ -140,54 +140,85 @@ class K3CloudClient:
 
     # --- workflow ----------------------------------------------------------------------------
     def submit(self, form_id, *, numbers=None, ids=None, **options):
-        """Submit documents (status A/D → B). A lost answer is settled by reading their status."""
-        return workflow.change_status(self, "Submit", form_id, numbers, ids, options)
+        """Submit documents (status A/D → B). A lost answer is settled by reading their status.
+
+        With several documents, one refusal raises; its ``details`` list every refused
+        document by DIndex (the others went through). Options are sent as given
+        (``NetworkCtrl``, ``IgnoreInterationFlag``, ...); the same holds for the calls below.
+        """
+        return self._change("Submit", form_id, numbers, ids, options)
 
     def audit(self, form_id, *, numbers=None, ids=None, **options):
         """Audit documents (B → C). A lost answer is settled by reading their status."""
-        return workflow.change_status(self, "Audit", form_id, numbers, ids, options)
+        return self._change("Audit", form_id, numbers, ids, options)
 
     def unaudit(self, form_id, *, numbers=None, ids=None, **options):
         """Take back the audit (C → D). A lost answer is settled by reading their status."""
-        return workflow.change_status(self, "UnAudit", form_id, numbers, ids, options)
+        return self._change("UnAudit", form_id, numbers, ids, options)
 
     def delete(self, form_id, *, numbers=None, ids=None, **options):
         """Delete documents (only in status Z/A/D). A lost answer is settled by looking them up."""
-        return workflow.change_status(self, "Delete", form_id, numbers, ids, options)
+        return self._change("Delete", form_id, numbers, ids, options)
+
+    def execute_operation(self, form_id, op_number, *, numbers=None, ids=None, **options):
+        """ExcuteOperation (sic): ``Forbid``, ``Enable``, ``Cancel``, ``BillClose``, ``BillUnClose``.
+
+        A lost answer to those is settled by reading the documents; for any other operation
+        it raises ``OutcomeUnknownError``.
+        """
+        reached = workflow.REACHED.get(str(op_number).lower())
+        if reached is None:
+            body = bodies.form_body(
+                form_id, bodies.documents_data(numbers, ids, **options), op_number=op_number
+            )
+            records = list(numbers or [bodies.id_list(ids)])
+            payload = self.api.write(
+                FORM_SERVICE + "ExcuteOperation", body, "ExcuteOperation", form_id, records
+            )
+            return self.api.result("ExcuteOperation", payload)
+        return self._change("ExcuteOperation", form_id, numbers, ids, options, op_number=op_number)
 
     def allocate(self, form_id, pk_ids, org_ids, *, auto_submit_and_audit=False):
         """Allocate base data to other organisations (one copy per target organisation).
 
-        Raises ``OutcomeUnknownError`` when the answer is lost: query the form for copies
-        with the same FMASTERID in the target organisations before allocating again.
+        A lost answer is settled by looking for the copies (same FMASTERID) in the targets.
         """
-        body = bodies.form_body(form_id, bodies.allocate_data(pk_ids, org_ids, auto_submit_and_audit))
-        payload = self.api.write(
-            FORM_SERVICE + "Allocate", body, "Allocate", form_id, [bodies.id_list(pk_ids)]
+        data = bodies.allocate_data(pk_ids, org_ids, auto_submit_and_audit)
+        settle = workflow.AllocateSettlement(
+            self, form_id, bodies.id_list(pk_ids).split(","), bodies.id_list(org_ids).split(",")
         )
-        return self.api.result("Allocate", payload)
+        return self._settled("Allocate", bodies.form_body(form_id, data), settle)
 
     def push(self, form_id, *, numbers=None, ids=None, **options):
         """Push documents down to a target form (``rule_id``, ``target_form_id``, ``entry_ids``...).
 
-        The new documents are the result's ``entities``. Raises ``OutcomeUnknownError`` when
-        the answer is lost: look for target documents linked to the source before pushing again.
+        The new documents are the result's ``entities``. For the rules SaleOrder-DeliveryNotice
+        and DeliveryNotice-OutStock the client first notes which target documents already
+        link to the sources (one query), so that a lost answer is settled by finding the new
+        ones. For other rules a lost answer raises ``OutcomeUnknownError``.
         """
         body = bodies.form_body(form_id, bodies.push_data(numbers, ids, **options))
-        payload = self.api.write(
-            FORM_SERVICE + "Push", body, "Push", form_id, list(numbers or [bodies.id_list(ids)])
-        )
-        return self.api.result("Push", payload)
+        settle = workflow.PushSettlement.prepare(self, form_id, options.get("rule_id"), numbers, ids)
+        if settle is None:
+            records = list(numbers or [bodies.id_list(ids)])
+            return self.api.result(
+                "Push", self.api.write(FORM_SERVICE + "Push", body, "Push", form_id, records)
+            )
+        return self._settled("Push", body, settle)
 
-    def execute_operation(self, form_id, op_number, *, numbers=None, ids=None, **extra):
-        """ExcuteOperation (sic): ``Forbid``, ``Enable``, ``Cancel``, ``BillClose``, ...
+    def _change(self, operation, form_id, numbers, ids, options, op_number=None):
+        body = bodies.form_body(form_id, bodies.documents_data(numbers, ids, **options), op_number=op_number)
+        reached = workflow.REACHED[str(op_number).lower() if op_number else operation]
+        documents = bodies.documents_named(numbers, ids)
+        settle = workflow.DocumentsSettlement(self, op_number or operation, form_id, documents, reached)
+        return self._settled(operation, body, settle)
 
-        Raises ``OutcomeUnknownError`` when the answer is lost: read the documents back.
-        """
-        body = bodies.form_body(form_id, bodies.documents_data(numbers, ids, **extra), op_number=op_number)
-        records = list(numbers or [bodies.id_list(ids)])
-        payload = self.api.write(FORM_SERVICE + "ExcuteOperation", body, "ExcuteOperation", form_id, records)
-        return self.api.result("ExcuteOperation", payload)
+    def _settled(self, operation, body, settle):
+        def call():
+            payload = self.api.attempt(FORM_SERVICE + operation, body, operation, is_write=True)
+            return self.api.result(operation, payload)
+
+        return workflow.settled_call(self.api, operation, call, settle)
 
     # --- session -----------------------------------------------------------------------------
     def login(self):

@@ -133,7 +133,10 @@ _REFINEMENTS = (
             r"|(?i:base data\b.*\b(?:not exist|forbidden|not allocated))"
         ),
     ),
-    (NotOperableError, re.compile(r"已经审核|才允许|(?i:already audited|only .* allowed)")),
+    (
+        NotOperableError,
+        re.compile(r"已经审核|才允许|不允许|(?i:already audited|only .* allowed|not allowed)"),
+    ),
 )
 
 
