@@ -73,6 +73,7 @@ class ConnectorResource(resources.ModelResource):
             "rate_limit",
             "rate_period_seconds",
             "rate_budget_share",
+            "daily_call_quota",
         )
         skip_unchanged = True
         report_skipped = True

@@ -89,6 +89,7 @@ class ConnectorAdmin(ImportExportMixin, SimpleHistoryAdmin):
                     "rate_limit",
                     "rate_period_seconds",
                     "rate_budget_share",
+                    "daily_call_quota",
                 ),
             },
         ),

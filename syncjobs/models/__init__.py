@@ -4,6 +4,15 @@ from syncjobs.models.batch import BatchStatus, FlowLease, SyncBatch
 from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
+from syncjobs.models.operations import (
+    AlertNotice,
+    DocumentKind,
+    Problem,
+    ReconciliationDifference,
+    ReconciliationReport,
+    ReportStatus,
+    WebhookEvent,
+)
 from syncjobs.models.outbox import ParentWait, WriteBack, WriteBackStatus
 from syncjobs.models.run import (
     RecordAction,
@@ -17,17 +26,23 @@ from syncjobs.models.run import (
 from syncjobs.models.value_map import ValueMap, ValueMapEntry
 
 __all__ = [
+    "AlertNotice",
     "AuthMode",
     "BatchStatus",
     "Connector",
     "CrossReference",
+    "DocumentKind",
     "FieldMapping",
     "FlowLease",
     "MappingVersion",
     "Operation",
     "ParentWait",
+    "Problem",
+    "ReconciliationDifference",
+    "ReconciliationReport",
     "RecordAction",
     "RecordStatus",
+    "ReportStatus",
     "RunPhase",
     "RunStatus",
     "SyncBatch",
@@ -38,6 +53,7 @@ __all__ = [
     "Trigger",
     "ValueMap",
     "ValueMapEntry",
+    "WebhookEvent",
     "WriteBack",
     "WriteBackStatus",
 ]

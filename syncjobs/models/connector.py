@@ -84,6 +84,12 @@ class Connector(models.Model):
         default=0.8,
         help_text=_("Leave headroom for other programs using the same tenant."),
     )
+    daily_call_quota = models.PositiveIntegerField(
+        _("API calls allowed per day"),
+        null=True,
+        blank=True,
+        help_text=_("The daily call quota bought for this tenant (Fxiaoke Open API packs); empty if none."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

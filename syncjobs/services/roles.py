@@ -1,6 +1,7 @@
 """The two roles the product ships with, and who counts as an integration admin."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 INTEGRATION_ADMINS = "Integration admins"
 FINANCE_REVIEWERS = "Finance reviewers"
@@ -11,6 +12,7 @@ FINANCE_PERMISSIONS = (
     ("syncjobs", "view_syncrun"),
     ("syncjobs", "view_syncrecord"),
     ("syncjobs", "view_crossreference"),
+    ("syncjobs", "view_reconciliationreport"),
 )
 
 
@@ -24,12 +26,12 @@ def assign_role_permissions(group_model=Group, permission_model=Permission):
     admins, _created = group_model.objects.get_or_create(name=INTEGRATION_ADMINS)
     admins.permissions.add(*permission_model.objects.filter(content_type__app_label__in=ADMIN_APP_LABELS))
     finance, _created = group_model.objects.get_or_create(name=FINANCE_REVIEWERS)
-    finance.permissions.set(
-        [
-            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in FINANCE_PERMISSIONS
-        ]
-    )
+    # A filter, not one get per permission: when an early migration calls this, models added
+    # by later migrations have no permissions yet; the post-migrate hook grants them after.
+    wanted = Q()
+    for app_label, codename in FINANCE_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    finance.permissions.set(permission_model.objects.filter(wanted))
 
 
 def is_integration_admin(user):

@@ -18,6 +18,7 @@ def test_finance_reviewers_hold_exactly_view_of_the_audit_trail():
         "syncjobs.view_syncrun",
         "syncjobs.view_syncrecord",
         "syncjobs.view_crossreference",
+        "syncjobs.view_reconciliationreport",
     }
 
 
