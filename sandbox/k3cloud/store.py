@@ -10,24 +10,14 @@ from django.db.models import F
 from sandbox.k3cloud.models import Counter, Record
 from sandbox.k3cloud.values import moment_text, text_moment
 
-ROW_COLUMNS = (
-    "id",
-    "number",
-    "name",
-    "master_id",
-    "org_id",
-    "document_status",
-    "forbid_status",
-    "created_at",
-    "modified_at",
-    "approved_at",
-    "data",
-)
+ROW_COLUMNS = ("id", "number", "name", "master_id", "org_id", "document_status", "forbid_status", "data")
+# Dates are kept twice: as the ERP writes them in ``data`` (read back as they are) and as
+# indexed columns (for the SQL pre-selection of queries and the admin).
 DATE_COLUMNS = {"FCreateDate": "created_at", "FModifyDate": "modified_at", "FApproveDate": "approved_at"}
 
 
 def column_keys(form):
-    """Field key -> column, for the values a form keeps in indexed columns."""
+    """Field key -> column, for the values a form keeps in indexed columns (dates aside)."""
     keys = {form.number_key: "number", "FDocumentStatus": "document_status"}
     if form.name_key:
         keys[form.name_key] = "name"
@@ -40,14 +30,11 @@ def column_keys(form):
 
 def doc_from_row(form, row):
     """A doc from a ``values_list(*ROW_COLUMNS)`` tuple."""
-    record_id, number, name, master_id, org_id, status, forbid, created, modified, approved, data = row
+    record_id, number, name, master_id, org_id, status, forbid, data = row
     doc = dict(data)
     doc[form.pk] = record_id
     doc[form.number_key] = number
     doc["FDocumentStatus"] = status
-    doc["FCreateDate"] = moment_text(created)
-    doc["FModifyDate"] = moment_text(modified)
-    doc["FApproveDate"] = moment_text(approved) if approved else None
     if form.name_key:
         doc[form.name_key] = name
     if form.kind == "base":
@@ -65,7 +52,7 @@ def doc_from_record(form, record):
 
 def fill_record(form, record, doc):
     """Copy a doc into a (new or loaded) Record instance."""
-    skip = set(column_keys(form)) | set(DATE_COLUMNS) | {form.pk, "FMASTERID"}
+    skip = set(column_keys(form)) | {form.pk, "FMASTERID"}
     for key, column in column_keys(form).items():
         value = doc.get(key)
         setattr(record, column, value if value is not None or column == "org_id" else "")
@@ -125,4 +112,5 @@ def save_edited(record, now):
     """Keep a record changed by hand (in the admin): stamped modified at ``now``, so an
     incremental pull on FModifyDate sees the change, as after an edit in the ERP's client."""
     record.modified_at = now
+    record.data = {**record.data, "FModifyDate": moment_text(now)}
     record.save()

@@ -8,6 +8,7 @@ value read back and used as a filter matches itself exactly.
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -30,14 +31,15 @@ def cut_to_millis(moment):
 
 def moment_text(moment):
     """An aware or naive datetime as the ERP writes it (local time, milliseconds if any)."""
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment).replace(tzinfo=None)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.get_default_timezone()).replace(tzinfo=None)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     if moment.microsecond:
         text += f".{moment.microsecond // 1000:03d}"
     return text
 
 
+@lru_cache(maxsize=4096)  # a batch stamps every record with the same few moments
 def text_moment(text):
     """The aware datetime of a text written by ``moment_text`` (None stays None)."""
     if not text:

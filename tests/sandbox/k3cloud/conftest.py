@@ -24,7 +24,8 @@ class Erp:
         if body is not None:
             kwargs["data"] = json.dumps(body, ensure_ascii=False).encode("utf-8")
             kwargs.setdefault("headers", {})["Content-Type"] = "application/json"
-        return self.http.post(self.url(service), timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return self.http.post(self.url(service), **kwargs)
 
     def call(self, service, body=None, **kwargs):
         response = self.post(service, body, **kwargs)
