@@ -5,7 +5,7 @@ platform's documentation, [P] were seen live, [C] are what public clients handle
 **[invented]** stand where the platform documents nothing (a missing record, a missing required
 field, an unknown field, a duplicate, an unknown object, a query the platform refuses for a
 reason other than the offset, a record in a state that forbids the operation, data permission,
-the token endpoint called too often): they are plausible choices of this sandbox, kept in one
+a write to an address-book object, the token endpoint called too often): they are plausible choices of this sandbox, kept in one
 place, and clients must treat them as ordinary permanent errors.
 
 Messages imitate the platform's own (it answers in English and Chinese); they are remote data,
@@ -44,6 +44,7 @@ UNKNOWN_OBJECT = 32107
 WRONG_PATH_FAMILY = 32108
 ILLEGAL_QUERY = 32109
 NO_DATA_PERMISSION = 32110
+READ_ONLY_OBJECT = 32111
 
 
 class ApiError(Exception):

@@ -113,6 +113,10 @@ class _Seeder:
         self.ids = {}  # (object, data set key) -> _id
 
     def fill(self, dataset):
+        for department in self.call.tenant.departments.all():
+            self._add("DepartmentObj", department.dept_id, self._department(department))
+        for key, person in self.people.items():
+            self._add("PersonnelObj", key, self._person(person))
         for product in dataset.products:
             self._add("ProductObj", product["number"], self._product(product))
         for customer in dataset.customers:
@@ -136,6 +140,23 @@ class _Seeder:
         self.rows.append((api_name, data))
         self.ids[(api_name, key)] = data["_id"]
         return data
+
+    def _department(self, department):
+        values = {"name": department.name, "dept_id": str(department.dept_id), "status": "0"}
+        if department.parent_id:
+            values["parent_id"] = [str(department.parent_id)]
+        return values
+
+    def _person(self, person):
+        return {
+            "name": person.name,
+            "user_id": person.user_id,
+            "phone": person.mobile,
+            "email": person.email,
+            "position": person.position,
+            "main_department": [str(person.main_department_id)],
+            "status": "1" if person.is_stop else "0",
+        }
 
     def _product(self, product):
         category = int(product["category_code"]) - 1

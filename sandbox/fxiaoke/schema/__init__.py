@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from sandbox.fxiaoke.errors import UNKNOWN_OBJECT, WRONG_PATH_FAMILY, ApiError
+from sandbox.fxiaoke.errors import READ_ONLY_OBJECT, UNKNOWN_OBJECT, WRONG_PATH_FAMILY, ApiError
 from sandbox.fxiaoke.schema.fields import SYSTEM_FIELDS
 from sandbox.fxiaoke.schema.objects import OBJECTS
 
@@ -21,6 +21,7 @@ class ObjectDescribe:
     auto_prefix: str = ""
     master_api: str = ""
     master_field: str = ""
+    read_only: bool = False
 
     @property
     def is_custom(self):
@@ -62,6 +63,7 @@ def _build():
             details=spec.get("details", ()),
             duplicate_keys=spec.get("duplicate_keys", ("name",)),
             auto_prefix=spec.get("auto_prefix", ""),
+            read_only=spec.get("read_only", False),
         )
     for master in list(describes.values()):
         for detail_api in master.details:
@@ -83,6 +85,18 @@ def get(api_name):
         raise ApiError(
             UNKNOWN_OBJECT, f"对象不存在: {api_name}", f"object {api_name!r} does not exist in this tenant"
         ) from None
+
+
+def for_write(describe):
+    """``describe``, refusing writes to objects the address book maintains."""
+    if describe.read_only:
+        # [invented] the platform documents no code for this.
+        raise ApiError(
+            READ_ONLY_OBJECT,
+            f"该对象不支持通过接口写入: {describe.api_name}",
+            f"{describe.api_name} is maintained in the address book and cannot be written through the Open API",
+        )
+    return describe
 
 
 def for_path(api_name, custom_path):

@@ -11,6 +11,7 @@ the sandbox does not hold (price books, warehouses) are plain text as well.
 """
 
 from sandbox.fxiaoke.schema.fields import (
+    Field,
     auto_number,
     boolean,
     date,
@@ -41,6 +42,7 @@ DELIVERY_STATUSES = (("1", "未发货"), ("2", "已发货"), ("3", "已收货"))
 LEADS_STATUSES = (("1", "未分配"), ("2", "待处理"), ("3", "已转换"), ("4", "无效"))
 VISIT_RESULTS = (("option1", "有意向"), ("option2", "需跟进"), ("other", "无意向"))
 VISIT_WAYS = (("Hb4kT7s2P", "上门拜访"), ("Mw8cR1n5G", "电话拜访"), ("Zq3vY6e9J", "视频会议"))
+STAFF_STATUSES = (("0", "启用"), ("1", "停用"))
 
 
 def _address_fields():
@@ -202,6 +204,33 @@ OBJECTS = {
             text("remark", "备注", kind="long_text"),
         ),
         "auto_prefix": "DNL",
+    },
+    # The address book as CRM objects, mirrored from the employees and departments when a tenant
+    # is seeded; they change in the address book, never through data/* writes.
+    "PersonnelObj": {
+        "display_name": "人员",
+        "read_only": True,
+        "fields": (
+            text("name", "姓名", required=True),
+            text("user_id", "员工ID"),
+            text("phone", "手机", kind="phone_number"),
+            text("email", "邮箱", kind="email"),
+            text("position", "职位"),
+            Field("main_department", "主属部门", "department"),
+            select("status", "状态", STAFF_STATUSES),
+        ),
+        "duplicate_keys": ("user_id",),
+    },
+    "DepartmentObj": {
+        "display_name": "部门",
+        "read_only": True,
+        "fields": (
+            text("name", "部门名称", required=True),
+            text("dept_id", "部门ID"),
+            Field("parent_id", "上级部门", "department"),
+            select("status", "状态", STAFF_STATUSES),
+        ),
+        "duplicate_keys": ("dept_id",),
     },
     # A tenant's custom object: customer visits. Its field names are opaque, as in a real tenant.
     "object_Ab12c__c": {

@@ -44,6 +44,10 @@ def _object(call, custom, carrier=None):
     return schema.for_path(api_name, custom)
 
 
+def _written_object(call, custom, carrier=None):
+    return schema.for_write(_object(call, custom, carrier))
+
+
 @endpoint("user")
 def data_query(call, custom):
     """``data: {dataList, total, offset, limit}`` for ``search_query_info``."""
@@ -76,7 +80,7 @@ def data_get(call, custom):
 def data_create(call, custom):
     """Create from ``data.object_data`` (+ ``data.details``); answers the top-level ``dataId``."""
     object_data = _object_data(call)
-    found = _object(call, custom, object_data)
+    found = _written_object(call, custom, object_data)
     data_id, detail_ids = writes.create(call, found, object_data, call.data.get("details"))
     call.rows = 1 + sum(len(ids) for ids in detail_ids.values())
     answer = {"dataId": data_id}
@@ -89,7 +93,7 @@ def data_create(call, custom):
 def data_update(call, custom):
     """Update the fields in ``data.object_data`` (with its ``_id``); answers the envelope and ``dataId``."""
     object_data = _object_data(call)
-    found = _object(call, custom, object_data)
+    found = _written_object(call, custom, object_data)
     if call.data.get("details"):
         raise errors.illegal_value("details", "…", "details are given only when the master is created")
     call.rows = 1
@@ -99,7 +103,7 @@ def data_update(call, custom):
 @endpoint("user")
 def data_invalid(call, custom):
     """Void one record: ``data.object_data_id`` (a single id)."""
-    found = _object(call, custom)
+    found = _written_object(call, custom)
     object_id = call.data.get("object_data_id")
     if not isinstance(object_id, str) or not object_id:
         raise errors.missing("object_data_id")
@@ -110,7 +114,7 @@ def data_invalid(call, custom):
 @endpoint("user")
 def custom_bulk_invalid(call):
     """Void several custom-object records at once: ``data.idList`` (custom objects only)."""
-    found = _object(call, True)
+    found = _written_object(call, True)
     call.rows = lifecycle.invalid(call, found, call.data.get("idList"))
     return {}
 
@@ -118,7 +122,7 @@ def custom_bulk_invalid(call):
 @endpoint("user")
 def data_delete(call, custom):
     """Delete voided records: ``data.idList``."""
-    found = _object(call, custom)
+    found = _written_object(call, custom)
     call.rows = lifecycle.delete(call, found, call.data.get("idList"))
     return {}
 
@@ -126,7 +130,7 @@ def data_delete(call, custom):
 @endpoint("user")
 def data_recover(call, custom):
     """Bring voided records back: ``data.idList``."""
-    found = _object(call, custom)
+    found = _written_object(call, custom)
     call.rows = lifecycle.recover(call, found, call.data.get("idList"))
     return {}
 
@@ -134,7 +138,7 @@ def data_recover(call, custom):
 @endpoint("user")
 def data_change_owner(call, custom):
     """Change owners: ``data.Data[{objectDataId, ownerId: ["…"]}]``."""
-    found = _object(call, custom)
+    found = _written_object(call, custom)
     call.rows = lifecycle.change_owner(call, found, call.data.get("Data"))
     return {}
 

@@ -78,6 +78,7 @@ def test_object_list_names_preset_detail_and_custom_objects(fx):
     assert set(objects) >= {
         "AccountObj", "ContactObj", "LeadsObj", "ProductObj", "SalesOrderObj", "SalesOrderProductObj",
         "PaymentObj", "OrderPaymentObj", "DeliveryNoteObj", "DeliveryNoteProductObj", "object_Ab12c__c",
+        "PersonnelObj", "DepartmentObj",
     }  # fmt: skip
     assert objects["object_Ab12c__c"] == {
         "describeApiName": "object_Ab12c__c",
@@ -222,3 +223,18 @@ def test_user_get_simple_list_and_department_list(fx):
     assert {d["id"] for d in departments["departments"]} == {999999, 1000, 1001}
     assert unknown_user["errorCode"] == 20012
     assert unknown_department["errorCode"] == 30007
+
+
+def test_employees_and_departments_are_queryable_objects_but_not_writable(fx):
+    people = fx.rows("PersonnelObj", orders=[{"fieldName": "user_id", "isAsc": True}])
+    departments = fx.rows(
+        "DepartmentObj", [{"field_name": "dept_id", "operator": "EQ", "field_values": ["1001"]}]
+    )
+    create = fx.call(
+        "/cgi/crm/v2/data/create", {"object_data": {"dataObjectApiName": "PersonnelObj", "name": "新人"}}
+    )
+
+    assert [p["user_id"] for p in people] == ["1000", "1001", "1002", "1003", "1004", "1005"]
+    assert people[0]["main_department__r"]["deptName"] == "总经办"
+    assert departments[0]["name"] == "销售部" and departments[0]["parent_id"] == ["999999"]
+    assert create["errorCode"] == 32111  # [invented] the address book is not written through data/*
