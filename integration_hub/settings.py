@@ -184,7 +184,10 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Whitenoise serves from here once `collectstatic` ran (production); in development it
+# serves straight from the apps (WHITENOISE_USE_FINDERS) and only needs the folder to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -213,6 +216,21 @@ INTEGRATION_HUB_HTTP_TIMEOUT = env.float("INTEGRATION_HUB_HTTP_TIMEOUT", default
 INTEGRATION_HUB_HTTP_MAX_RETRIES = env.int("INTEGRATION_HUB_HTTP_MAX_RETRIES", default=4)
 INTEGRATION_HUB_RETRY_BASE_SECONDS = env.float("INTEGRATION_HUB_RETRY_BASE_SECONDS", default=1.0)
 INTEGRATION_HUB_RETRY_CAP_SECONDS = env.float("INTEGRATION_HUB_RETRY_CAP_SECONDS", default=30.0)
+
+# --- Operations console ------------------------------------------------------------------
+# A connector's circuit breaker opens after this many failed calls in a row (each call after
+# its retries) and lets one probe through after the cool-down.
+INTEGRATION_HUB_BREAKER_FAIL_MAX = env.int("INTEGRATION_HUB_BREAKER_FAIL_MAX", default=5)
+INTEGRATION_HUB_BREAKER_RESET_SECONDS = env.float("INTEGRATION_HUB_BREAKER_RESET_SECONDS", default=60.0)
+# Alert mails: a flow failing this many runs in a row; queued tasks waiting this long.
+INTEGRATION_HUB_ALERT_FAILED_RUNS = env.int("INTEGRATION_HUB_ALERT_FAILED_RUNS", default=3)
+INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int("INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES", default=15)
+# Days of documents the scheduled reconciliation compares (up to yesterday).
+INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7)
+# Successful record logs are deleted after this many days; failures stay until resolved.
+INTEGRATION_HUB_RECORD_RETENTION_DAYS = env.int("INTEGRATION_HUB_RECORD_RETENTION_DAYS", default=30)
+# Webhook signing secrets: any of them verifies a delivery (two while rotating); empty: webhook off.
+INTEGRATION_HUB_WEBHOOK_SECRETS = env.list("INTEGRATION_HUB_WEBHOOK_SECRETS", default=[])
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {
