@@ -24,6 +24,8 @@ class FlowContext:
     target: object
     worker: str = ""
     run: object = None
+    # Set while processing a batch claimed before (its worker stopped half-way).
+    batch_retried: bool = False
     clock: object = timezone.now
     sleep: object = time.sleep
     rng: random.Random = field(default_factory=random.Random)

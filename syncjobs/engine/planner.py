@@ -134,9 +134,27 @@ def _decide_linked(ctx, item, xref):
     if ctx.flow.operation == Operation.CREATE:
         item.skip(messages.exists_for_create_only(item))
     elif item.fingerprint == xref.fingerprint:
-        item.succeed(RecordAction.UNCHANGED)
+        item.succeed(_written_earlier_in_run(ctx, xref) or RecordAction.UNCHANGED)
     else:
         item.action = RecordAction.UPDATE
+
+
+def _written_earlier_in_run(ctx, xref):
+    """Create or update, when this very run wrote the record before its batch was interrupted.
+
+    A batch handed back (quota, breaker) or taken over from a dead worker is planned
+    again; what its first attempt already wrote counts as that write, not as "unchanged".
+    """
+    started = ctx.run.started_at if ctx.run is not None else None
+    if (
+        not ctx.batch_retried
+        or started is None
+        or xref.last_synced_at is None
+        or xref.last_synced_at < started
+    ):
+        return None
+    created = xref.first_synced_at is not None and xref.first_synced_at >= started
+    return RecordAction.CREATE if created else RecordAction.UPDATE
 
 
 def _decide_claimed(ctx, item, xref):

@@ -41,6 +41,7 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
     message instead of stopping the run.
     """
     watch, calls_before = Stopwatch(), call_snapshot(ctx)
+    ctx.batch_retried = batch.claims > 1
     records = batches.load_records(batch)
     items = [Item(record) for record in records]
     try:

@@ -1,0 +1,133 @@
+"""Write-backs through the outbox, and our own writes never coming back as changes."""
+
+import pytest
+
+from connectors.errors import QuotaExhaustedError, TransientError
+from syncjobs.models import CrossReference, WriteBack, WriteBackStatus
+from syncjobs.services import sync
+from tests.syncjobs.engine.conftest import NO_WAIT, add_accounts, run_now
+from tests.syncjobs.engine.memory import T0
+from tests.syncjobs.factories import make_flow, make_mapping
+
+
+@pytest.fixture
+def with_write_back(customers):
+    customers.options = {**customers.options, "write_back": {"erp_no": "target_number"}}
+    customers.save()
+    return customers
+
+
+@pytest.fixture
+def products(connectors):
+    """Materials (ERP) → products (CRM), matched by product code."""
+    flow = make_flow(
+        "products",
+        source=connectors["erp"],
+        target=connectors["crm"],
+        source_object="BD_MATERIAL",
+        target_object="ProductObj",
+        match_keys=["product_code"],
+        options=dict(NO_WAIT),
+    )
+    make_mapping(flow, "product_code", "FNumber", required=True, position=1)
+    make_mapping(flow, "name", "FName", required=True, position=2)
+    return flow
+
+
+def drain():
+    return sync.drain_write_backs(sleep=lambda s: None)
+
+
+def test_write_backs_wait_in_the_outbox_and_never_slow_the_sync(with_write_back, crm, erp):
+    add_accounts(crm, 4)
+
+    run = run_now(with_write_back)
+
+    assert run.created_count == 4 and crm.count("update_fields") == 0
+    assert WriteBack.objects.filter(status=WriteBackStatus.PENDING).count() == 4
+    assert drain().done == 4
+    assert crm.data("AccountObj")["a1"]["erp_no"] == "C0001"
+    assert crm.count("update_fields") == 4
+
+
+def test_write_back_failures_are_retried_later_and_quota_stops_the_drain(with_write_back, crm, erp):
+    add_accounts(crm, 3)
+    run_now(with_write_back)
+    crm.fail("update_fields", "a1", TransientError("busy"))
+    crm.fail(
+        "update_fields", "a2", QuotaExhaustedError("daily quota used up", resets_at=T0.replace(year=2030))
+    )
+
+    result = drain()
+
+    assert (result.done, result.stopped) == (0, "pause")
+    rows = {row.record_id: row for row in WriteBack.objects.all()}
+    assert rows["a1"].status == WriteBackStatus.PENDING and rows["a1"].next_attempt_at is not None
+    assert rows["a2"].status == WriteBackStatus.PENDING and rows["a2"].attempts == 0
+    assert rows["a2"].next_attempt_at.year == 2030
+
+
+def test_customers_with_write_back_and_products_ten_times_write_nothing_after_the_first(
+    with_write_back, products, crm, erp
+):
+    add_accounts(crm, 5)
+    for i in range(1, 4):
+        erp.add("BD_MATERIAL", f"m{i}", {"FNumber": f"P{i}", "FName": f"Motor {i}"}, number=f"P{i}")
+    crm.add("ProductObj", "p1", {"product_code": "P1", "name": "Old motor name"})
+    writes = []
+    for _ in range(10):
+        run_now(with_write_back)
+        run_now(products)
+        drain()
+        writes.append((erp.count("write"), crm.count("write"), crm.count("update_fields")))
+
+    assert writes[0] == (2, 1, 5)  # customers in two batches; one product call; five write-backs
+    assert writes[1:] == [writes[0]] * 9
+    assert len(crm.data("ProductObj")) == 3  # P1 adopted, P2 and P3 created
+    assert crm.data("ProductObj")["p1"]["name"] == "Motor 1"
+
+
+def test_a_genuine_edit_on_either_side_still_syncs(with_write_back, products, crm, erp):
+    add_accounts(crm, 2)
+    erp.add("BD_MATERIAL", "m1", {"FNumber": "P1", "FName": "Motor"}, number="P1")
+    for _ in range(2):
+        run_now(with_write_back)
+        run_now(products)
+        drain()
+
+    crm.records["AccountObj"]["a1"]["data"]["name"] = "Edited in the CRM"
+    crm.records["AccountObj"]["a1"]["modified_at"] = crm.tick()
+    erp.records["BD_MATERIAL"]["m1"]["data"]["FName"] = "Edited in the ERP"
+    erp.records["BD_MATERIAL"]["m1"]["modified_at"] = erp.tick()
+    customer_run, product_run = run_now(with_write_back), run_now(products)
+
+    assert customer_run.updated_count == 1 and product_run.updated_count == 1
+    assert {d["FName"] for d in erp.data("BD_Customer").values()} >= {"Edited in the CRM"}
+    assert next(iter(crm.data("ProductObj").values()))["name"] == "Edited in the ERP"
+
+
+def test_a_record_written_one_way_comes_back_the_other_way_as_an_echo(customers, connectors, crm, erp):
+    back = make_flow(
+        "customers-back",
+        source=connectors["erp"],
+        target=connectors["crm"],
+        source_object="BD_Customer",
+        target_object="AccountObj",
+        options=dict(NO_WAIT),
+    )
+    make_mapping(back, "account_no", "FNumber", position=1)
+    make_mapping(back, "name", "FName", position=2)
+    add_accounts(crm, 3)
+    run_now(customers)
+
+    echo = run_now(back)
+
+    assert (echo.read_count, echo.created_count, echo.updated_count, echo.unchanged_count) == (3, 0, 0, 3)
+    assert len(crm.data("AccountObj")) == 3
+    assert CrossReference.objects.filter(flow=back).count() == 3
+    erp.records["BD_Customer"]["erp-1"]["data"]["FName"] = "Renamed in the ERP"
+    erp.records["BD_Customer"]["erp-1"]["modified_at"] = erp.tick()
+    genuine = run_now(back)
+    assert genuine.updated_count == 1 and crm.data("AccountObj")["a1"]["name"] == "Renamed in the ERP"
+    forward = run_now(customers)
+    assert (forward.updated_count, forward.unchanged_count) == (0, 1)  # the ERP already has it
