@@ -46,18 +46,18 @@ def issue_token(tenant, now, valid_after):
     """(token, expiresIn, is_new): the newest token while it is young enough, else a new one."""
     with transaction.atomic(using=SANDBOX_DB):
         Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # one issue at a time
-        newest = _live_tokens(tenant, now, valid_after).order_by("-issued_at").first()
-        is_new = newest is None or now - newest.issued_at >= TOKEN_REUSE
+        newest = AccessToken.objects.filter(tenant=tenant).order_by("-issued_at").first()
+        is_new = (
+            newest is None or not _is_live(newest, now, valid_after) or now - newest.issued_at >= TOKEN_REUSE
+        )
         if is_new:
             newest = AccessToken.objects.create(tenant=tenant, token=ids.access_token(), issued_at=now)
     return newest.token, int((newest.issued_at + TOKEN_LIFE - now).total_seconds()), is_new
 
 
-def _live_tokens(tenant, now, valid_after):
-    tokens = AccessToken.objects.filter(tenant=tenant, issued_at__gt=now - TOKEN_LIFE)
-    if valid_after is not None:
-        tokens = tokens.filter(issued_at__gt=valid_after)
-    return tokens
+def _is_live(token, now, valid_after):
+    """Younger than 7200 s and issued after the last forced expiry."""
+    return token.issued_at > now - TOKEN_LIFE and (valid_after is None or token.issued_at > valid_after)
 
 
 def tenant_for_token(body, now, valid_after):
@@ -67,9 +67,8 @@ def tenant_for_token(body, now, valid_after):
         raise ApiError(
             errors.TOKEN_MISSING, "corpAccessToken为必填项", "the parameter corpAccessToken is missing"
         )
-    found = AccessToken.objects.select_related("tenant").filter(token=token).first()
-    live = found is not None and _live_tokens(found.tenant, now, valid_after).filter(pk=found.pk).exists()
-    if not live or body.get("corpId") != found.tenant.corp_id:
+    found = AccessToken.objects.select_related("tenant").filter(token=str(token)).first()
+    if found is None or not _is_live(found, now, valid_after) or body.get("corpId") != found.tenant.corp_id:
         raise ApiError(
             errors.TOKEN_INVALID,
             "the cropId,cropAccessToken or authorization is error",
@@ -81,7 +80,7 @@ def tenant_for_token(body, now, valid_after):
 def current_user(tenant, body):
     """The employee named by ``currentOpenUserId``: it sets the call's data permissions."""
     open_user_id = body.get("currentOpenUserId")
-    if not open_user_id:
+    if not isinstance(open_user_id, str) or not open_user_id:
         raise errors.missing("currentOpenUserId")
     user = Employee.objects.filter(tenant=tenant, open_user_id=open_user_id, is_stop=False).first()
     if user is None:

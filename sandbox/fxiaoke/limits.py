@@ -16,6 +16,7 @@ from sandbox.routers import SANDBOX_DB
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TOKEN_PATH = "/cgi/corpAccessToken/get/V2"
+KEEP_HITS_MS = 2 * 86_400_000
 
 
 def admit(call):
@@ -52,6 +53,8 @@ def admit_token_request(call):
                 "corpAccessToken requested too often; cache it until shortly before it expires",
             )
         ApiHit.objects.create(tenant=call.tenant, interface=TOKEN_PATH, at_ms=call.now_ms)
+        # Token requests are rare, so they also forget hits no window or quota day can need.
+        ApiHit.objects.filter(tenant=call.tenant, at_ms__lt=call.now_ms - KEEP_HITS_MS).delete()
 
 
 def _recent(call, interface, window_ms):

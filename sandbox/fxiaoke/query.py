@@ -120,7 +120,7 @@ def _filter(describe, item, directory):
     if not isinstance(item, dict):
         raise illegal_query("each filter is an object with field_name, operator and field_values")
     name, operator, values = item.get("field_name"), item.get("operator"), item.get("field_values")
-    field_ = describe.fields.get(name)
+    field_ = describe.fields.get(name) if isinstance(name, str) else None
     if field_ is None:
         raise unknown_field(describe.api_name, name)
     if not isinstance(values, list):
@@ -136,7 +136,7 @@ def _filter(describe, item, directory):
 
 def _order(describe, item):
     name = item.get("fieldName") if isinstance(item, dict) else None
-    if name not in describe.fields:
+    if not isinstance(name, str) or name not in describe.fields:
         raise unknown_field(describe.api_name, name)
     return name, item.get("isAsc", True) is not False
 
@@ -147,7 +147,7 @@ def _projection(describe, names):
     if not isinstance(names, list):
         raise illegal_query("fieldProjection must be a list of field names")
     for name in names:
-        if name not in describe.fields:
+        if not isinstance(name, str) or name not in describe.fields:
             raise unknown_field(describe.api_name, name)
     return ["_id", *[n for n in names if n != "_id"]]
 

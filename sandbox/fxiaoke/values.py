@@ -102,7 +102,7 @@ def _option(field, value, name):
     if isinstance(value, str) and value in field.option_values:
         return value
     labels = {label: code for code, label in field.options}
-    if value in labels:
+    if isinstance(value, str) and value in labels:
         raise illegal_value(name, value, f"send the option value {labels[value]!r}, not its label")
     allowed = ", ".join(code for code, _label in field.options)
     raise illegal_value(name, value, f"not an option of this field (allowed: {allowed})")

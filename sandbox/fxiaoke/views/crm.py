@@ -65,7 +65,7 @@ def data_get(call, custom):
     """``data``: one record by ``objectDataId``."""
     found = _object(call, custom)
     object_id = call.data.get("objectDataId")
-    if not object_id:
+    if not isinstance(object_id, str) or not object_id:
         raise errors.missing("objectDataId")
     record = Record.objects.filter(tenant=call.tenant, api_name=found.api_name, object_id=object_id).first()
     if record is None:

@@ -45,7 +45,7 @@ def _recipients(call):
     if (
         not isinstance(to_users, list)
         or len(to_users) > MAX_RECIPIENTS
-        or any(u not in known for u in to_users)
+        or any(not isinstance(u, str) or u not in known for u in to_users)
     ):
         raise ApiError(
             errors.TO_USER_ILLEGAL,

@@ -28,7 +28,7 @@ def employee_json(person):
 def get_by_mobile(call):
     """``empList``: the employees with this mobile number (empty when none has it)."""
     mobile = call.body.get("mobile")
-    if not mobile:
+    if not isinstance(mobile, str) or not mobile:
         raise errors.missing("mobile")
     people = Employee.objects.filter(tenant=call.tenant, mobile=mobile)
     call.rows = len(people)
@@ -38,7 +38,8 @@ def get_by_mobile(call):
 @endpoint("corp")
 def get_user(call):
     """One employee by ``openUserId``, its fields at the top level."""
-    person = call.directory.by_open_user_id.get(call.body.get("openUserId") or "")
+    open_user_id = call.body.get("openUserId")
+    person = call.directory.by_open_user_id.get(open_user_id) if isinstance(open_user_id, str) else None
     if person is None:
         raise ApiError(
             errors.OPEN_USER_NOT_FOUND, f"openUserId not found: {call.body.get('openUserId')}", "员工不存在"

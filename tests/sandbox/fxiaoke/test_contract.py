@@ -238,3 +238,21 @@ def test_employees_and_departments_are_queryable_objects_but_not_writable(fx):
     assert people[0]["main_department__r"]["deptName"] == "总经办"
     assert departments[0]["name"] == "销售部" and departments[0]["parent_id"] == ["999999"]
     assert create["errorCode"] == 32111  # [invented] the address book is not written through data/*
+
+
+def test_values_of_the_wrong_json_type_get_error_answers_not_server_errors(fx):
+    auth = fx.auth()
+    query = {"dataObjectApiName": "AccountObj", "search_query_info": {"limit": 10}}
+
+    answers = [
+        fx.post("/cgi/message/send", {**auth, "toUser": [{"id": 1}], "msgType": "text", "text": {"content": "x"}}),
+        fx.post("/cgi/crm/v2/data/query", {**auth, "data": {**query, "search_query_info": {"limit": 10, "filters": [{"field_name": ["name"], "operator": "EQ", "field_values": ["x"]}]}}}),
+        fx.post("/cgi/crm/v2/data/query", {**auth, "data": {**query, "search_query_info": {"limit": 10, "orders": [{"fieldName": {"a": 1}}]}}}),
+        fx.post("/cgi/crm/v2/data/get", {**auth, "data": {"dataObjectApiName": "AccountObj", "objectDataId": ["x"]}}),
+        fx.post("/cgi/crm/v2/object/list", {**auth, "currentOpenUserId": 1000}),
+        fx.post("/cgi/crm/v2/object/list", {**auth, "corpAccessToken": ["x"]}),
+        fx.post("/cgi/user/get", {**auth, "openUserId": ["x"]}),
+        fx.post("/cgi/crm/v2/data/create", {**auth, "data": {"object_data": {"dataObjectApiName": "AccountObj", "name": "x", "account_level": ["重要客户"]}}}),
+    ]  # fmt: skip
+
+    assert [a["errorCode"] for a in answers] == [11016, 32103, 32103, 10001, 10001, 20016, 20012, 32105]
