@@ -48,10 +48,18 @@ def erp(sandbox_server):
 
 
 class Sleeps(list):
-    """An injected ``sleep`` that records the waits instead of waiting."""
+    """An injected ``sleep`` that records the waits instead of waiting.
+
+    ``then`` (optional) runs at each wait: a test sets it to clear a sandbox fault, so that
+    exactly the first attempt meets the fault, whatever the sandbox's random draws.
+    """
+
+    then = None
 
     def __call__(self, seconds):
         self.append(seconds)
+        if self.then is not None:
+            self.then()
 
 
 @pytest.fixture
