@@ -9,6 +9,7 @@ from connectors.fxiaoke.config import TOKEN_RATE_PERIOD_SECONDS
 from connectors.fxiaoke.errors import SYSTEM, TOKEN_EXPIRED_CODES, error_code, error_from_reply
 from connectors.fxiaoke.ratelimit import RateGate
 from connectors.fxiaoke.token import TokenKeeper
+from connectors.guard import CallGuard
 from connectors.http import HttpTransport
 
 logger = logging.getLogger(__name__)
@@ -24,16 +25,20 @@ class FxiaokeApi:
         self.transport = HttpTransport(SYSTEM, timeout=config.timeout, max_concurrency=config.max_concurrency)
         self.gate = RateGate(state, sleep=retry_policy.sleep)
         self.tokens = TokenKeeper(config, state, self.fetch_token)
+        self.guard = CallGuard(config.connector_key, state)
 
     def call(self, path, body, *, context, is_write=False):
         """Send ``body`` with the token added and return the checked reply.
 
         Transient failures (and refusals for going too fast) are retried with backoff; a
         rejected token is renewed once and the call repeated. A write whose answer was lost
-        raises ``OutcomeUnknownError`` and is never repeated here.
+        raises ``OutcomeUnknownError`` and is never repeated here. The connector's breaker
+        refuses the call at once while it is open (``CircuitOpenError``), spending no retry.
         """
-        return self.retry_policy.run(
-            lambda: self._authorised(path, body, context, is_write), on_retry=self._log_retry
+        return self.guard.call(
+            lambda: self.retry_policy.run(
+                lambda: self._authorised(path, body, context, is_write), on_retry=self._log_retry
+            )
         )
 
     def fetch_token(self):
