@@ -152,3 +152,11 @@ def test_every_call_is_counted_per_operation(client):
     counts = client.api.state.call_counts(client.config.connector_key)
 
     assert counts == {"ValidateUser": 1, "Save": 1, "ExecuteBillQuery": 1}
+
+
+def test_save_returns_the_fields_asked_for(client):
+    result = client.save("BD_Customer", {"FName": "回传字段客户"}, need_return_fields=["FNumber", "FName"])
+
+    returned = result.need_return_data[0]
+    assert returned["FNumber"] == result.number
+    assert "回传字段客户" in str(returned["FName"])
