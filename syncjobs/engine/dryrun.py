@@ -14,7 +14,7 @@ from syncjobs.engine import dependencies, reader
 from syncjobs.engine.context import build_context
 from syncjobs.engine.payloads import flatten
 from syncjobs.engine.planner import plan
-from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.models import MappingVersion, RecordAction, RecordStatus
 from syncjobs.services.mapping_versions import record_mapping_version
 
 
@@ -65,9 +65,13 @@ def _bucket(item):
     return item.action or "skip"
 
 
-def dry_run(flow, limit=None, full=False, ids=None, **overrides):
-    """Evaluate ``flow`` against up to ``limit`` source records; a ``DryRunReport``."""
-    version, _created = record_mapping_version(flow)
+def dry_run(flow, limit=None, full=False, ids=None, rows=None, **overrides):
+    """Evaluate ``flow`` against up to ``limit`` source records; a ``DryRunReport``.
+
+    ``rows``: mapping rows not saved yet (the mapping editor's preview); evaluated in place
+    of the flow's saved mapping, and no version is stored for them.
+    """
+    version = _version(flow, rows)
     ctx = build_context(flow, version, **overrides)
     limit = limit or ctx.options.dry_run_limit
     records, limited = _records(ctx, limit, full, ids)
@@ -78,6 +82,13 @@ def dry_run(flow, limit=None, full=False, ids=None, **overrides):
     return DryRunReport(
         flow, version.number if version else None, [_report_item(item) for item in items], limited
     )
+
+
+def _version(flow, rows):
+    if rows is None:
+        return record_mapping_version(flow)[0]
+    # Unsaved on purpose: a preview must leave no version behind.
+    return MappingVersion(flow=flow, number=None, rows=list(rows))
 
 
 def _records(ctx, limit, full, ids):

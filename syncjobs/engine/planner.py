@@ -101,6 +101,10 @@ def map_items(ctx, items):
 
 def map_item(ctx, item, context):
     item.missing = []
+    edited = edited_payload(ctx, item)
+    if edited is not None:
+        item.payload, item.fingerprint = edited, fingerprint(edited)
+        return
     try:
         item.payload = apply_mapping(ctx.mapping, item.record.data, context)
     except MappingFailed as exc:
@@ -111,6 +115,17 @@ def map_item(ctx, item, context):
             item.fail(messages.mapping_failed(item, exc), code=first.code, field=first.field)
         return
     item.fingerprint = fingerprint(item.payload)
+
+
+def edited_payload(ctx, item):
+    """The payload a person edited for this record and asked to replay, instead of mapping it.
+
+    A replay run carries ``{"payloads": {source id: payload}}`` in its options (see
+    ``syncjobs.services.replay``); every other record of every run is mapped as usual.
+    """
+    if ctx.run is None or not isinstance(ctx.run.options, dict):
+        return None
+    return (ctx.run.options.get("payloads") or {}).get(item.record.id)
 
 
 def decide(ctx, items):

@@ -79,9 +79,12 @@ def help_run(run_id, **options):
     return Runner(run_id, dispatcher=QueueDispatcher(), **options).execute()
 
 
-def dry_run(flow, limit=None, full=False, ids=None, **context):
-    """What the next run of ``flow`` would do, per record and field, writing nothing."""
-    return dryrun.dry_run(flow, limit=limit, full=full, ids=ids, **context)
+def dry_run(flow, limit=None, full=False, ids=None, rows=None, **context):
+    """What the next run of ``flow`` would do, per record and field, writing nothing.
+
+    ``rows``: unsaved mapping rows to evaluate instead of the flow's saved mapping.
+    """
+    return dryrun.dry_run(flow, limit=limit, full=full, ids=ids, rows=rows, **context)
 
 
 def rerun_records(record_ids, user=None, dispatcher=None):
