@@ -31,7 +31,10 @@ def seed(request):
     if body is None:
         return _bad_request("body must be JSON")
     result = services.seed(
-        size=int(body.get("size", 50)), seed=int(body.get("seed", 42)), systems=body.get("systems")
+        size=int(body.get("size", 50)),
+        seed=int(body.get("seed", 42)),
+        systems=body.get("systems"),
+        flaws=body.get("flaws") is True,
     )
     return JsonResponse(result)
 

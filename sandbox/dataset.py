@@ -117,8 +117,11 @@ class Dataset:
     employees: list = field(default_factory=list)
 
 
-def build_dataset(size=50, seed=42, start=date(2026, 9, 1)):
-    """Build the business for ``size`` customers (products, contacts and orders scale with it)."""
+def build_dataset(size=50, seed=42, start=date(2026, 9, 1), flaws=False):
+    """Build the business for ``size`` customers (products, contacts and orders scale with it).
+
+    ``flaws`` adds the few bad records every real CRM holds (see ``add_flaws``).
+    """
     rng = random.Random(seed)
     data = Dataset()
     data.employees = _employees(rng)
@@ -129,6 +132,8 @@ def build_dataset(size=50, seed=42, start=date(2026, 9, 1)):
             data.contacts.append(_contact(customer, n, rng))
     for i in range(size):
         data.orders.append(_order(i, rng, data, start))
+    if flaws:
+        add_flaws(data, start)
     return data
 
 
@@ -223,3 +228,35 @@ def _order(i, rng, data, start):
         "delivery_date": order_date + timedelta(days=rng.randint(3, 20)),
         "lines": lines,
     }
+
+
+def add_flaws(data, start):
+    """Append three records a sync cannot take as they are, after the regular ones.
+
+    A customer with no name; a customer whose account type (合作伙伴, option "3") has no
+    counterpart among the ERP's customer types until someone maps it; and an order for a
+    non-standard product made only in the CRM (``crm_only``: no ERP material). None of
+    them has contacts, and the order belongs to a regular customer, so each fails alone.
+    """
+    count, customer = len(data.customers), data.customers[0]
+    for offset, name, account_type in ((1, "", "1"), (2, "苏州博远合作伙伴有限公司", "3")):
+        flawed = {**customer, "key": f"CUST{count + offset:05d}", "name": name, "short_name": name[2:6]}
+        flawed.update(tax_code=f"91320500MA0FLAW{offset:02d}X", account_type=account_type)
+        data.customers.append(flawed)
+    special = {**data.products[2], "number": "99.0001", "name": "非标控制柜 定制", "crm_only": True}
+    special["price"] = Decimal("12800.00")
+    data.products.append(special)
+    regular = data.products[0]
+    data.orders.append(
+        {
+            "key": f"SO{len(data.orders) + 1:06d}",
+            "customer_key": customer["key"],
+            "owner": customer["owner"],
+            "order_date": start + timedelta(days=7),
+            "delivery_date": start + timedelta(days=30),
+            "lines": [
+                {"product_number": regular["number"], "qty": Decimal(2), "price": regular["price"]},
+                {"product_number": special["number"], "qty": Decimal(1), "price": special["price"]},
+            ],
+        }
+    )

@@ -8,9 +8,12 @@ from sandbox.models import CallLogEntry, SystemSwitches
 from sandbox.routers import SANDBOX_DB
 
 
-def seed(size=50, seed=42, systems=None):
-    """Create a fresh tenant in each system from one coherent data set; return their details."""
-    dataset = build_dataset(size=size, seed=seed)
+def seed(size=50, seed=42, systems=None, flaws=False):
+    """Create a fresh tenant in each system from one coherent data set; return their details.
+
+    ``flaws`` adds a few deliberately bad records to the business (``dataset.add_flaws``).
+    """
+    dataset = build_dataset(size=size, seed=seed, flaws=flaws)
     result = {}
     for name in systems or sorted(registry.SYSTEMS):
         with transaction.atomic(using=SANDBOX_DB):

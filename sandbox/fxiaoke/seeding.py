@@ -175,7 +175,7 @@ class _Seeder:
         return {
             "name": customer["name"],
             "account_no": customer["key"],
-            "account_type": "1",
+            "account_type": customer.get("account_type", "1"),
             "account_level": ACCOUNT_LEVELS[level][0],
             "tel": customer["tel"],
             "country": "中国",

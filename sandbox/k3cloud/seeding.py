@@ -194,8 +194,11 @@ def _assistant_rows():
 
 
 def _materials(seeder, dataset, refs, orgs):
-    """The dataset's products as materials of 总部, allocated to both sales organisations."""
-    products = dataset.products if dataset else []
+    """The dataset's products as materials of 总部, allocated to both sales organisations.
+
+    Products the CRM made on its own (``crm_only``) have no material.
+    """
+    products = [p for p in (dataset.products if dataset else []) if not p.get("crm_only")]
     rows = [_material_row(product, refs) for product in products]
     masters = seeder.add("BD_MATERIAL", rows, org_id=orgs["100"])
     for number in SALES_ORGS:
@@ -216,6 +219,7 @@ def _material_row(product, refs):
         "FStoreUnitID": unit,
         "FSaleUnitId": unit,
         "FStockId": refs["BD_STOCK"]["CK001"] if stocked else None,
+        "F_PAEZ_SalePrice": str(product["price"]),
     }
 
 

@@ -69,6 +69,9 @@ OBJECTS = {
             *_address_fields(),
             text("remark", "备注", kind="long_text"),
             text("field_x2Tax__c", "统一社会信用代码"),
+            # Where an integration writes the customer's number in the ERP back (a field the
+            # tenant added, as sites do).
+            text("field_erpNo__c", "ERP客户编码"),
         ),
     },
     "ContactObj": {

@@ -1,7 +1,7 @@
 """Base-data forms: customers, materials, contacts and what they reference."""
 
 from sandbox.k3cloud.metadata.common import ORG, base_data, simple_base_data
-from sandbox.k3cloud.metadata.types import BOOL, LOCALE, REF, Entity, Field, SameAs
+from sandbox.k3cloud.metadata.types import BOOL, DECIMAL, LOCALE, REF, Entity, Field, SameAs
 
 ASSISTANT = "BOS_ASSISTANTDATA_DETAIL"
 CURRENCY = "BD_Currency"
@@ -80,6 +80,9 @@ def _material():
         Field("FMnemonicCode", "助记码"),
         Field("FMaterialGroup", "物料分组", REF, ref="BD_MaterialGroup"),
         Field("FDescription", "描述", LOCALE),
+        # A tenant's own field (F_<developer code>_...), as sites add for the list price the
+        # CRM shows: the ERP's price lists are not simulated.
+        Field("F_PAEZ_SalePrice", "参考售价", DECIMAL),
         Field("FErpClsID", "物料属性", subhead="SubHeadEntity", default="1"),
         Field("FBaseUnitId", "基本单位", REF, ref=UNIT, subhead="SubHeadEntity", required=True),
         Field(
