@@ -14,6 +14,7 @@ _SEARCHABLE_ERROR_STATUSES = (
     RecordStatus.WAITING,
     RecordStatus.SUPERSEDED,
     RecordStatus.IGNORED,
+    RecordStatus.RESOLVED,
 )
 
 

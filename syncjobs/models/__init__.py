@@ -4,6 +4,7 @@ from syncjobs.models.batch import BatchStatus, FlowLease, SyncBatch
 from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
+from syncjobs.models.intervention import InterventionKind, RecordIntervention
 from syncjobs.models.operations import (
     AlertNotice,
     DocumentKind,
@@ -34,6 +35,7 @@ __all__ = [
     "DocumentKind",
     "FieldMapping",
     "FlowLease",
+    "InterventionKind",
     "MappingVersion",
     "Operation",
     "ParentWait",
@@ -41,6 +43,7 @@ __all__ = [
     "ReconciliationDifference",
     "ReconciliationReport",
     "RecordAction",
+    "RecordIntervention",
     "RecordStatus",
     "ReportStatus",
     "RunPhase",

@@ -47,6 +47,7 @@ class RecordStatus(models.TextChoices):
     DEAD = "dead", _("Gave up after retries")
     SUPERSEDED = "superseded", _("Superseded by a later attempt")
     IGNORED = "ignored", _("Ignored")
+    RESOLVED = "resolved", _("Resolved by hand")
 
 
 class SyncRun(models.Model):
