@@ -14,6 +14,7 @@ from http.cookiejar import DefaultCookiePolicy
 from django.utils.translation import gettext as _
 
 from connectors.errors import AuthenticationError, OutcomeUnknownError
+from connectors.guard import CallGuard
 from connectors.http import HttpTransport
 from connectors.k3cloud.auth import (
     SESSION_COOKIE,
@@ -51,13 +52,16 @@ class ApiCore:
         self.transport = HttpTransport(SYSTEM, timeout=config.timeout, max_concurrency=config.max_concurrency)
         # The session lives in the shared state, never in this process's cookie jar.
         self.transport.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-        self.session = SharedSession(state, config)
+        self.session = SharedSession(state, config, self.transport.timeout)
         self.signed = config.auth_mode == "signed_headers"
+        self.guard = CallGuard(config.connector_key, state)
 
     def call(self, service, body, operation, is_write):
-        """Call ``service`` with retries; returns the decoded JSON reply."""
-        return self.retry_policy.run(
-            lambda: self.attempt(service, body, operation, is_write), on_retry=self.log_retry(operation)
+        """Call ``service`` with retries, through the connector's breaker; returns the decoded JSON reply."""
+        return self.guard.call(
+            lambda: self.retry_policy.run(
+                lambda: self.attempt(service, body, operation, is_write), on_retry=self.log_retry(operation)
+            )
         )
 
     def write(self, service, body, operation, form_id, numbers):

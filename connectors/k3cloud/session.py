@@ -20,13 +20,12 @@ class SharedSession:
     credentials never hands the old account's session to the new settings.
     """
 
-    def __init__(self, state, config):
+    def __init__(self, state, config, timeout):
         self.state = state
         fingerprint = "|".join([config.server_url, config.acct_id, config.username, config.auth_mode])
         digest = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16]
         self.key = f"k3cloud:session:{config.connector_key}:{digest}"
-        # A login holds the lock for at most one (possibly slow) HTTP call.
-        timeout = config.timeout or 120
+        # A login holds the lock for at most one HTTP call of ``timeout`` seconds.
         self.lock_ttl = timeout + 30
         self.lock_wait = timeout + 30
 

@@ -46,31 +46,50 @@ REACHED = {
 }
 
 
+class NotAppliedError(TransientError):
+    """Reading back showed that a call whose answer was lost changed nothing: repeat it."""
+
+
 def settled_call(api, operation, call, settle):
     """Run ``call()`` under the retry policy; after a lost answer let ``settle(refusal)`` decide.
 
-    ``settle`` returns a settled ``OperationResult`` or raises (``TransientError`` to repeat).
+    ``settle`` returns a settled ``OperationResult``, raises ``NotAppliedError`` to have the
+    call repeated, or re-raises the refusal. When reading back fails too, the outcome stays
+    unknown and ``OutcomeUnknownError`` is raised: nothing is repeated on a guess.
     """
-    lost = False
+    lost = None
 
     def attempt():
         nonlocal lost
         try:
             return call()
-        except OutcomeUnknownError:
-            lost = True
-            return settle(None)
+        except OutcomeUnknownError as error:
+            lost = error
+            return _settle(settle, None, lost)
         except PermanentError as refusal:
-            if not lost:
+            if lost is None:
                 raise
-            return settle(refusal)
+            return _settle(settle, refusal, lost)
 
     return api.retry_policy.run(attempt, on_retry=api.log_retry(operation))
 
 
+def _settle(settle, refusal, lost):
+    try:
+        return settle(refusal)
+    except NotAppliedError:
+        raise
+    except TransientError as unreadable:
+        raise OutcomeUnknownError(
+            _("%(lost)s Reading the records back failed too (%(error)s); look them up before repeating.")
+            % {"lost": lost.message, "error": unreadable.message},
+            system=SYSTEM,
+        ) from unreadable
+
+
 def not_applied(operation, form_id, pending):
     """The error that repeats a call whose lost answer turned out to have changed nothing."""
-    return TransientError(
+    return NotAppliedError(
         _(
             "K3Cloud's answer to %(operation)s on %(form)s was lost and %(records)s did not change; the call is repeated."
         )

@@ -8,7 +8,7 @@ from connectors.errors import OutcomeUnknownError, TransientError
 from connectors.http import RetryPolicy
 from connectors.k3cloud.errors import NotOperableError, ValidationFailedError
 from connectors.k3cloud.results import OperationResult, ResponseStatus
-from connectors.k3cloud.workflow import REACHED, settled_call
+from connectors.k3cloud.workflow import REACHED, NotAppliedError, settled_call
 
 DONE = OperationResult("Audit", ResponseStatus(True, 0, None))
 
@@ -58,7 +58,7 @@ def test_a_lost_answer_that_changed_nothing_is_repeated():
     call, calls = scripted(OutcomeUnknownError("lost"), DONE)
 
     def settle(refusal):
-        raise TransientError("not applied")
+        raise NotAppliedError("not applied")
 
     assert settled_call(api, "Audit", call, settle) is DONE
     assert len(calls) == 2 and len(api.sleeps) == 1
@@ -67,7 +67,7 @@ def test_a_lost_answer_that_changed_nothing_is_repeated():
 def test_a_refused_repeat_after_a_lost_answer_is_settled_by_reading_again():
     # The first call was still running when the documents were read; its repeat is refused.
     call, calls = scripted(OutcomeUnknownError("lost"), NotOperableError("单据已经审核！"))
-    reads = iter([TransientError("not applied"), DONE])
+    reads = iter([NotAppliedError("not applied"), DONE])
 
     def settle(refusal):
         outcome = next(reads)
@@ -89,7 +89,7 @@ def test_a_refusal_without_a_lost_answer_is_raised_at_once():
 def test_a_refused_repeat_whose_documents_did_not_change_raises_the_refusal():
     refusal = NotOperableError("只有审核中的数据才允许审核！")
     call, _ = scripted(OutcomeUnknownError("lost"), refusal)
-    reads = iter([TransientError("not applied"), refusal])
+    reads = iter([NotAppliedError("not applied"), refusal])
 
     def settle(seen):
         raise next(reads) if seen is None else seen
@@ -117,3 +117,15 @@ def test_a_refused_repeat_whose_documents_did_not_change_raises_the_refusal():
 )
 def test_what_each_operation_leaves_behind(operation, document, reached):
     assert REACHED[operation](document) is reached
+
+
+def test_when_reading_back_fails_the_outcome_stays_unknown_and_nothing_is_repeated():
+    call, calls = scripted(OutcomeUnknownError("K3Cloud did not answer Audit."))
+
+    def settle(refusal):
+        raise TransientError("cannot reach k3cloud")
+
+    with pytest.raises(OutcomeUnknownError) as raised:
+        settled_call(Api(), "Audit", call, settle)
+    assert len(calls) == 1
+    assert "did not answer Audit" in raised.value.message and "cannot reach" in raised.value.message
