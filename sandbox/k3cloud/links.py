@@ -9,7 +9,7 @@ sum of the linked quantities. The same holds from delivery notices to outbound d
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sandbox.k3cloud.metadata import bills
+from sandbox.k3cloud.metadata import bills, get_form
 from sandbox.k3cloud.models import Record
 
 
@@ -20,38 +20,40 @@ class Rule:
     rule_id: str
     source: str
     source_entity: str
-    table: str
     target: str
     target_entity: str
     source_qty: str
     target_qty: str
-    write_back: str
+    write_back: str  # the source line's field that sums what was pushed on
+
+    @property
+    def table(self):
+        """The source entry table's name, as link rows write it (from the form's metadata)."""
+        return get_form(self.source).entity(self.source_entity).table
 
 
 RULES = {
     rule.rule_id.lower(): rule
     for rule in (
         Rule(
-            "SaleOrder-DeliveryNotice",
-            bills.SALE_ORDER,
-            "FSaleOrderEntry",
-            "T_SAL_ORDERENTRY",
-            bills.DELIVERY_NOTICE,
-            "FEntity",
-            "FQty",
-            "FQty",
-            "FDeliQty",
+            rule_id="SaleOrder-DeliveryNotice",
+            source=bills.SALE_ORDER,
+            source_entity="FSaleOrderEntry",
+            target=bills.DELIVERY_NOTICE,
+            target_entity="FEntity",
+            source_qty="FQty",
+            target_qty="FQty",
+            write_back="FDeliQty",
         ),
         Rule(
-            "DeliveryNotice-OutStock",
-            bills.DELIVERY_NOTICE,
-            "FEntity",
-            "T_SAL_DELIVERYNOTICEENTRY",
-            bills.OUTSTOCK,
-            "FEntity",
-            "FQty",
-            "FRealQty",
-            "FSumOutQty",
+            rule_id="DeliveryNotice-OutStock",
+            source=bills.DELIVERY_NOTICE,
+            source_entity="FEntity",
+            target=bills.OUTSTOCK,
+            target_entity="FEntity",
+            source_qty="FQty",
+            target_qty="FRealQty",
+            write_back="FSumOutQty",
         ),
     )
 }

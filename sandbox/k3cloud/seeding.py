@@ -14,8 +14,8 @@ from sandbox import clock
 from sandbox.dataset import CUSTOMER_TYPES
 from sandbox.k3cloud import store
 from sandbox.k3cloud.context import SYSTEM
-from sandbox.k3cloud.metadata import get_form
-from sandbox.k3cloud.models import Record, Tenant
+from sandbox.k3cloud.metadata import FORMS, get_form
+from sandbox.k3cloud.models import Counter, Record, Tenant
 from sandbox.k3cloud.signing import encode_app_id
 from sandbox.k3cloud.values import cut_to_millis, moment_text
 
@@ -127,6 +127,7 @@ def new_tenant():
 def seed(size=50, seed=42, dataset=None):
     """Create a tenant seeded from ``dataset``; returns its connection details."""
     tenant = new_tenant()
+    _create_counters(tenant)
     seeder = Seeder(tenant, moment_text(cut_to_millis(clock.now(SYSTEM))))
     orgs = seeder.add(
         "ORG_Organizations", [{"number": n, "name": name, "FOrgFormID": kind} for n, name, kind in ORGS]
@@ -156,6 +157,15 @@ def seed(size=50, seed=42, dataset=None):
         "materials": len(materials),
         "existing_customers": customers,
     }
+
+
+def _create_counters(tenant):
+    """Every sequence the tenant will use, created up front so that concurrent first uses
+    only ever UPDATE them (never race to INSERT the same row)."""
+    names = ["entry"] + [f"number:{form.form_id}" for form in FORMS.values()]
+    Counter.objects.bulk_create(
+        [Counter(tenant=tenant, name=name, value=100000 if name == "entry" else 0) for name in names]
+    )
 
 
 def _base_data(seeder, dataset):

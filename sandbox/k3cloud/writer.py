@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sandbox.k3cloud import messages
 from sandbox.k3cloud.metadata import get_form
-from sandbox.k3cloud.metadata.types import CURRENT_ORG, CURRENT_USER, REF, TODAY, FromRef, SameAs
+from sandbox.k3cloud.metadata.types import CURRENT_ORG, REF, TODAY, FromRef, SameAs
 from sandbox.k3cloud.protocol import as_int
 from sandbox.k3cloud.refs import parse_ref
 from sandbox.k3cloud.values import BadValue, stored_value
@@ -202,8 +202,6 @@ class Writer:
         spec = found.default
         if spec == CURRENT_ORG:
             return self.op.org_id
-        if spec == CURRENT_USER:
-            return self.op.user_id
         if spec == TODAY:
             return self.op.today_text
         if isinstance(spec, SameAs):

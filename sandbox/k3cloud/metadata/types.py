@@ -21,7 +21,6 @@ REF = "ref"
 
 # Default markers resolved when a record is created (see sandbox.k3cloud.defaults).
 CURRENT_ORG = "@current_org"
-CURRENT_USER = "@current_user"
 TODAY = "@today"
 
 
@@ -126,7 +125,3 @@ class Form:
 
     def top_entities(self):
         return [e for e in self.entities if e.parent is None]
-
-    @property
-    def number_caption(self):
-        return "单据编号" if self.kind == "bill" else "编码"

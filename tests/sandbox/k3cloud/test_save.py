@@ -287,14 +287,14 @@ def test_order_unit_defaults_to_the_material_sale_unit(erp):
 
 
 def test_base_data_must_be_allocated_to_the_bill_organisation(erp):
-    east = erp.tenant["sales_orgs"][0]["number"]
-    errors = status(erp.save("SAL_SaleOrder", erp.order_model(FSaleOrgId={"FNumber": east})))["Errors"]
+    east = erp.tenant["sales_orgs"][0]
+    errors = status(erp.save("SAL_SaleOrder", erp.order_model(FSaleOrgId={"FNumber": east["number"]})))[
+        "Errors"
+    ]
     assert errors == [{"FieldName": "FCustId", "Message": "字段“客户”是必填项", "DIndex": 0}]
     customer_id = erp.one("BD_Customer", "FCUSTID", "FNumber='CUST0001'")[0]
-    erp.op(
-        "Allocate",
-        "BD_Customer",
-        {"PkIds": str(customer_id), "TOrgIds": str(erp.tenant["sales_orgs"][0]["id"])},
-    )
-    order_id, _ = erp.saved("SAL_SaleOrder", erp.order_model(FSaleOrgId={"FNumber": east}))
-    assert erp.one("SAL_SaleOrder", "FCustId.FUseOrgId.FNumber", f"FID={order_id}") is not None
+    erp.op("Allocate", "BD_Customer", {"PkIds": str(customer_id), "TOrgIds": str(east["id"])})
+    order_id, _ = erp.saved("SAL_SaleOrder", erp.order_model(FSaleOrgId={"FNumber": east["number"]}))
+    east_copy = erp.one("BD_Customer", "FCUSTID", f"FNumber='CUST0001' and FUseOrgId={east['id']}")[0]
+    assert east_copy != customer_id
+    assert erp.one("SAL_SaleOrder", "FCustId", f"FID={order_id}") == [east_copy]
