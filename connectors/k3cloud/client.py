@@ -218,7 +218,7 @@ class K3CloudClient:
             payload = self.api.attempt(FORM_SERVICE + operation, body, operation, is_write=True)
             return self.api.result(operation, payload)
 
-        return workflow.settled_call(self.api, operation, call, settle)
+        return self.api.guard.call(lambda: workflow.settled_call(self.api, operation, call, settle))
 
     # --- session -----------------------------------------------------------------------------
     def login(self):
