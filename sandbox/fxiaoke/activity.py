@@ -19,7 +19,7 @@ from sandbox.fxiaoke.errors import ApiError
 from sandbox.fxiaoke.models import Record, Tenant
 from sandbox.fxiaoke.records import base_data, insert_all, touch
 from sandbox.fxiaoke.schema.fields import NUMBER_TYPES, REFERENCE_TYPES, TIME_TYPES
-from sandbox.fxiaoke.values import CARRIER_KEYS, normalise, unknown_field
+from sandbox.fxiaoke.values import apply, clean
 from sandbox.fxiaoke.writes import check_required
 from sandbox.routers import SANDBOX_DB
 
@@ -149,16 +149,8 @@ def check_admin_edit(record):
     never ``_id``. Raises ``ValidationError``."""
     describe = schema.get(record.api_name)
     record.data["_id"] = record.object_id
-    directory = people_call(record.tenant).directory
     try:
-        for key, value in list(record.data.items()):
-            if key in CARRIER_KEYS or key.endswith(("__r", "__l")):
-                continue
-            field = describe.fields.get(key)
-            if field is None:
-                raise unknown_field(record.api_name, key)
-            if field.writable and value not in (None, "", []):
-                record.data[key] = normalise(field, value, directory, key)
+        apply(record.data, clean(describe, record.data, people_call(record.tenant).directory))
         check_required(describe, record.data)
     except ApiError as error:
         raise ValidationError(error.description) from None

@@ -23,8 +23,13 @@ from sandbox.fxiaoke.values import unknown_field
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
-COLUMNS = {"_id": "object_id", "create_time": "create_time", "last_modified_time": "last_modified_time"}
-COLUMNS_WITH_STATUS = {**COLUMNS, "life_status": "life_status"}
+# Fields copied into indexed columns of ``Record``: conditions and orders on them run in SQL.
+COLUMNS = {
+    "_id": "object_id",
+    "create_time": "create_time",
+    "last_modified_time": "last_modified_time",
+    "life_status": "life_status",
+}
 SQL_OPERATORS = frozenset({"EQ", "N", "GT", "GTE", "LT", "LTE", "IN", "NIN", "BETWEEN", "NBETWEEN"})
 DEFAULT_ORDER = [("last_modified_time", False)]
 
@@ -37,8 +42,8 @@ class Filter:
 
     @property
     def column(self):
-        if self.operator in SQL_OPERATORS and self.field.api_name in COLUMNS_WITH_STATUS:
-            return COLUMNS_WITH_STATUS[self.field.api_name]
+        if self.operator in SQL_OPERATORS and self.field.api_name in COLUMNS:
+            return COLUMNS[self.field.api_name]
         return None
 
     def test(self, data):
@@ -170,7 +175,7 @@ def run(tenant, describe, query):
     rows = _narrow(rows, query)
     orders = query.orders or DEFAULT_ORDER
     end = query.offset + query.limit
-    if not all(name in COLUMNS_WITH_STATUS for name, _asc in orders):
+    if not all(name in COLUMNS for name, _asc in orders):
         matched = [d for d in rows.values_list("data", flat=True) if query.matches(d)]
         matched.sort(key=cmp_to_key(_comparator(describe, orders)))
         return matched[query.offset : end], len(matched) if query.want_total else 0
@@ -221,7 +226,7 @@ def _condition(column, operator, values):
 
 
 def _sql_order(orders):
-    terms = [COLUMNS_WITH_STATUS[name] if asc else "-" + COLUMNS_WITH_STATUS[name] for name, asc in orders]
+    terms = [COLUMNS[name] if asc else "-" + COLUMNS[name] for name, asc in orders]
     if not any(name == "_id" for name, _asc in orders):
         terms.append("object_id" if orders[-1][1] else "-object_id")
     return terms

@@ -15,15 +15,13 @@ def can_see(user, data):
     return user is None or user.is_crm_admin or user.open_user_id in data.get("owner", [])
 
 
-def load(call, describe, object_id, parameter="objectDataId"):
-    """The record ``object_id`` of ``describe``'s object, locked for the write that follows."""
+def load(call, describe, object_id, parameter="objectDataId", lock=True):
+    """The record ``object_id`` of ``describe``'s object the caller may see; ``lock`` holds
+    its row for the write that follows (inside a transaction)."""
     if not isinstance(object_id, str) or not object_id:
         raise errors.missing(parameter)
-    record = (
-        Record.objects.select_for_update()
-        .filter(tenant=call.tenant, api_name=describe.api_name, object_id=object_id)
-        .first()
-    )
+    rows = Record.objects.select_for_update() if lock else Record.objects
+    record = rows.filter(tenant=call.tenant, api_name=describe.api_name, object_id=object_id).first()
     if record is None:
         raise errors.not_found(describe.api_name, object_id)
     if not can_see(call.user, record.data):

@@ -155,3 +155,12 @@ def check_references(describe, cleaned, tenant, path=""):
         )
         if not exists:
             raise illegal_value(path + key, value, f"no {field.target} record with this id")
+
+
+def apply(data, cleaned):
+    """Write cleaned values into a record's data; None clears (removes) the field."""
+    for key, value in cleaned.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value

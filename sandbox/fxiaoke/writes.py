@@ -9,7 +9,7 @@ from sandbox.fxiaoke import errors, schema
 from sandbox.fxiaoke.errors import DUPLICATE_RECORD, REQUIRED_FIELD_MISSING, ApiError
 from sandbox.fxiaoke.models import Record, Tenant
 from sandbox.fxiaoke.records import base_data, load, touch
-from sandbox.fxiaoke.values import clean, is_empty
+from sandbox.fxiaoke.values import apply, clean, is_empty
 from sandbox.routers import SANDBOX_DB
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -53,12 +53,7 @@ def update(call, describe, object_data):
         record = load(call, describe, object_data.get("_id"), parameter="object_data._id")
         data = record.data
         _refuse_update(call, describe, record, object_data)
-        values = clean(describe, {k: v for k, v in object_data.items() if k != "owner"}, call.directory)
-        for key, value in values.items():
-            if value is None:
-                data.pop(key, None)
-            else:
-                data[key] = value
+        apply(data, clean(describe, {k: v for k, v in object_data.items() if k != "owner"}, call.directory))
         check_required(describe, data)
         if _duplicate_check_wanted(call):
             _refuse_duplicate(call.tenant, describe, data)

@@ -2,8 +2,7 @@
 objects under ``/cgi/crm/v2/`` and custom (``__c``) objects under ``/cgi/crm/custom/v2/``."""
 
 from sandbox.fxiaoke import errors, lifecycle, query, schema, writes
-from sandbox.fxiaoke.models import Record
-from sandbox.fxiaoke.records import can_see
+from sandbox.fxiaoke.records import can_see, load
 from sandbox.fxiaoke.render import render
 from sandbox.fxiaoke.views.base import endpoint
 
@@ -64,14 +63,7 @@ def data_query(call, custom):
 def data_get(call, custom):
     """``data``: one record by ``objectDataId``."""
     found = _object(call, custom)
-    object_id = call.data.get("objectDataId")
-    if not isinstance(object_id, str) or not object_id:
-        raise errors.missing("objectDataId")
-    record = Record.objects.filter(tenant=call.tenant, api_name=found.api_name, object_id=object_id).first()
-    if record is None:
-        raise errors.not_found(found.api_name, object_id)
-    if not can_see(call.user, record.data):
-        raise errors.no_permission(found.api_name, object_id)
+    record = load(call, found, call.data.get("objectDataId"), lock=False)
     call.rows = 1
     return {"data": render([record.data], found, call.directory, include_null=call.flag("includeNull"))[0]}
 
