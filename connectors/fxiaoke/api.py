@@ -3,6 +3,8 @@ call counters and typed errors. ``FxiaokeClient`` builds the bodies; this sends 
 
 import logging
 
+from django.utils.translation import gettext
+
 from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
 from connectors.fxiaoke import paths
 from connectors.fxiaoke.config import TOKEN_RATE_PERIOD_SECONDS
@@ -89,7 +91,9 @@ class FxiaokeApi:
             reply = None
         if isinstance(reply, dict):
             return reply
-        message = f"Fxiaoke answered {path} with HTTP {response.status_code} and no JSON envelope"
+        message = gettext(
+            "Fxiaoke answered %(path)s with HTTP %(status)s and no JSON envelope; check the server URL."
+        ) % {"path": path, "status": response.status_code}
         if response.status_code >= 400:
             raise PermanentError(message, system=SYSTEM, code=response.status_code)
         if is_write:

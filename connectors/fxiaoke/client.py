@@ -1,23 +1,20 @@
 """The Fxiaoke (ShareCRM) Open API client: CRM objects, messages and the connection check."""
 
-import hashlib
-
 from django.utils.translation import gettext
 
-from connectors.errors import AuthenticationError, NotFoundError, OutcomeUnknownError
+from connectors.errors import NotFoundError, OutcomeUnknownError
 from connectors.fxiaoke import paths
 from connectors.fxiaoke.api import FxiaokeApi
 from connectors.fxiaoke.connection import check_connection
 from connectors.fxiaoke.describe import parse_describe, parse_object_list
 from connectors.fxiaoke.errors import SYSTEM
 from connectors.fxiaoke.query import QueryPlan
+from connectors.fxiaoke.users import IntegrationUser
 from connectors.http import RetryPolicy
 from connectors.state import get_state
 
 # The message endpoint takes 1–500 recipients per call.
 MAX_RECIPIENTS = 500
-# An employee found by mobile is looked up again after a day (people leave, numbers move).
-USER_CACHE_SECONDS = 24 * 3600
 
 
 class FxiaokeClient:
@@ -31,44 +28,11 @@ class FxiaokeClient:
         self.config = config
         self.state = state if state is not None else get_state()
         self._api = FxiaokeApi(config, self.state, retry_policy or RetryPolicy())
+        self._user = IntegrationUser(config, self.state, self._api)
 
-    # --- the integration user ----------------------------------------------------------
     def resolve_open_user_id(self):
         """The openUserId calls are made as: configured, or found once by mobile number."""
-        if self.config.open_user_id:
-            return self.config.open_user_id
-        if not self.config.mobile:
-            raise AuthenticationError(
-                gettext(
-                    "No Fxiaoke integration user is set. Enter the openUserId of a CRM "
-                    "administrator, or the mobile number to look it up by."
-                ),
-                system=SYSTEM,
-            )
-        key = f"{self.config.connector_key}:open_user_id:{self.config.tenant_digest}:{_digest(self.config.mobile)}"
-        return self.state.get(key) or self._look_up_user(key)
-
-    def _look_up_user(self, key):
-        with self.state.lock(key, ttl_seconds=60, wait_seconds=60):
-            cached = self.state.get(key)
-            if cached:
-                return cached
-            reply = self._api.call(
-                paths.USER_BY_MOBILE, {"mobile": self.config.mobile}, context="the employee lookup by mobile"
-            )
-            open_user_id = _active_employee(reply)
-            if not open_user_id:
-                raise AuthenticationError(
-                    gettext(
-                        "Fxiaoke has no active employee with the mobile number %(mobile)s. Check the "
-                        "number, or enter the integration user's openUserId instead."
-                    )
-                    % {"mobile": self.config.mobile},
-                    system=SYSTEM,
-                    field="mobile",
-                )
-            self.state.set(key, open_user_id, ttl_seconds=USER_CACHE_SECONDS)
-            return open_user_id
+        return self._user.open_user_id()
 
     # --- records -----------------------------------------------------------------------
     def query(self, api_name, filters=None, orders=None, field_projection=None, page_size=100):
@@ -183,6 +147,8 @@ class FxiaokeClient:
     # --- messages ----------------------------------------------------------------------
     def send_text(self, open_user_ids, content):
         """Send a text message to employees (openUserIds), e.g. to tell an owner an order shipped."""
+        if isinstance(open_user_ids, str):
+            open_user_ids = [open_user_ids]
         recipients = list(dict.fromkeys(open_user_ids))
         if not recipients or not content:
             raise ValueError("send_text needs at least one openUserId and a non-empty text")
@@ -201,7 +167,12 @@ class FxiaokeClient:
 
     def test_connection(self):
         """Check credentials, user and CRM access; a ``ConnectionCheck`` in plain words."""
-        return check_connection(self)
+        steps = (
+            ("token", self._api.tokens.fetch_new),
+            ("user", self.resolve_open_user_id),
+            ("crm", self.list_objects),
+        )
+        return check_connection(self.config, steps)
 
     def close(self):
         self._api.close()
@@ -212,10 +183,6 @@ class FxiaokeClient:
         if data is not None:
             body["data"] = data
         return self._api.call(path, body, context=context, is_write=is_write)
-
-
-def _digest(text):
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _payload(reply):
@@ -242,11 +209,3 @@ def _data_id(reply):
 
 def _id_list(data_ids):
     return [data_ids] if isinstance(data_ids, str) else [str(i) for i in data_ids]
-
-
-def _active_employee(reply):
-    employees = reply.get("empList") or _payload(reply).get("empList") or []
-    for employee in employees:
-        if employee.get("openUserId") and not employee.get("isStop"):
-            return employee["openUserId"]
-    return None

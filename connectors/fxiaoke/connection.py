@@ -19,19 +19,15 @@ UNKNOWN_USER_CODES = frozenset({20012, 30027})
 APP_RIGHTS_CODES = frozenset({20014, 20020, 20021, 20022, 20023, 15003})
 
 
-def check_connection(client):
-    """Fetch a fresh token, resolve the integration user and list the CRM objects."""
-    steps = (
-        ("token", client._api.tokens.fetch_new),
-        ("user", client.resolve_open_user_id),
-        ("crm", client.list_objects),
-    )
+def check_connection(config, steps):
+    """Run the check's steps in turn: ``token`` (a fresh token proves the credentials),
+    ``user`` (the integration user) and ``crm`` (the object list, as that user)."""
     results = {}
     for step, run in steps:
         try:
             results[step] = run()
         except ConnectorError as error:
-            return ConnectionCheck(False, _failure_message(step, error, client.config), _details(step, error))
+            return ConnectionCheck(False, _failure_message(step, error, config), _details(step, error))
     message = gettext(
         "Connected to Fxiaoke as %(user)s: %(count)d CRM objects are visible to the integration user."
     ) % {"user": results["user"], "count": len(results["crm"])}

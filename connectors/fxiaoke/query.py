@@ -9,6 +9,8 @@ already returned: every record still comes exactly once, but those past the firs
 follow in ``_id`` order, and the first ~10,000 are read a second time to be skipped.
 """
 
+from django.utils.translation import gettext
+
 from connectors.errors import PermanentError
 
 MAX_LIMIT = 100
@@ -110,7 +112,11 @@ class QueryPlan:
         if not last or last == self.cursor:
             # A page that does not move the cursor forward would repeat forever.
             raise PermanentError(
-                "Fxiaoke returned a query page that does not advance the _id cursor", system="fxiaoke"
+                gettext(
+                    "Fxiaoke returned the same query page twice (the _id cursor did not move); the "
+                    "pull stopped so it does not loop. Report this with the call log to support."
+                ),
+                system="fxiaoke",
             )
         self.cursor = last
 

@@ -7,6 +7,8 @@ the token missing or rejected at once, the token endpoint is called once.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from connectors.errors import PermanentError
 from connectors.fxiaoke.errors import SYSTEM
 
@@ -86,7 +88,10 @@ class TokenKeeper:
 def _token_from(reply):
     value = reply.get("corpAccessToken") or (reply.get("data") or {}).get("corpAccessToken")
     if not value:
-        raise PermanentError("Fxiaoke's token endpoint answered without a corpAccessToken", system=SYSTEM)
+        raise PermanentError(
+            gettext("Fxiaoke's token endpoint answered without a corpAccessToken; check the server URL."),
+            system=SYSTEM,
+        )
     corp_id = reply.get("corpId") or (reply.get("data") or {}).get("corpId") or ""
     return CorpToken(str(value), str(corp_id))
 
