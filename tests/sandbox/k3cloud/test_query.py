@@ -173,3 +173,12 @@ def test_incremental_pull_by_modify_date_and_id(erp, sandbox):
     assert rows == [[first, "早"], [second, "晚"]]
     rows = erp.query("BD_Customer", "FCUSTID", f"FModifyDate > '{watermark}'")
     assert rows == [[second]]
+
+
+def test_queries_take_positional_parameters_and_data_as_a_string(erp):
+    data = '{"FormId":"BD_Currency","FieldKeys":"FNumber,FName","FilterString":"FNumber=\'PRE001\'"}'
+    assert erp.call("DynamicFormService.ExecuteBillQuery", {"parameters": [data]}) == [["PRE001", "人民币"]]
+    assert erp.call("DynamicFormService.ExecuteBillQuery", {"data": data}) == [["PRE001", "人民币"]]
+    assert erp.call("DynamicFormService.BillQuery", {"DATA": data}) == [
+        {"FNumber": "PRE001", "FName": "人民币"}
+    ]

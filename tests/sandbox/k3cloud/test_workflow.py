@@ -182,3 +182,12 @@ def test_base_data_follow_the_same_workflow(erp):
     assert reply["SuccessMessages"][0]["Message"] == f"编码为“{number}”的客户，审核成功！"
     refused = status(erp.save("BD_Customer", {"FCUSTID": customer_id, "FName": "改名"}))
     assert refused["IsSuccess"] is False
+
+
+def test_operations_take_positional_parameters_too(erp):
+    order_id, _ = erp.saved("SAL_SaleOrder", erp.order_model())
+    submit = {"parameters": ["SAL_SaleOrder", f'{{"Ids":"{order_id}"}}']}
+    assert status(erp.call("DynamicFormService.Submit", submit))["IsSuccess"] is True
+    body = {"parameters": ["BD_Customer", "Forbid", '{"Numbers":["CUST0001"]}']}
+    assert status(erp.call("DynamicFormService.ExcuteOperation", body))["IsSuccess"] is True
+    assert erp.one("BD_Customer", "FForbidStatus", "FNumber='CUST0001'") == ["B"]
