@@ -25,6 +25,7 @@ class Item:
     adopted: bool = False
     stale_claim: bool = False  # a create of an earlier attempt may or may not have happened
     unaudited: bool = False
+    written: bool = False  # written in this attempt (so its post-actions have not run yet)
     missing: list = field(default_factory=list)  # lookups whose parent record is not synced
     waiting_for: str = ""
     attempts: int = 0

@@ -6,12 +6,15 @@ the first step not done, and a once-only step (allocate, a message to a person) 
 repeats, even after later updates of the record.
 """
 
+from connectors.k3cloud.errors import NotOperableError
 from syncjobs.engine import messages, retry, xrefs
 from syncjobs.engine.writer import post_action_call
 from syncjobs.models import RecordAction, RecordStatus
 
 # Putting an un-audited document back the way it was, when the flow has no such steps.
 REAUDIT_STEPS = ({"action": "submit"}, {"action": "audit"})
+# Status changes that a document refuses once it went past them (submitted, audited).
+_STATUS_STEPS = ("submit", "audit")
 _DONE_ACTIONS = (RecordAction.CREATE, RecordAction.UPDATE, RecordAction.UNCHANGED)
 
 
@@ -34,6 +37,7 @@ def _due(item, name):
         and item.xref is not None
         and bool(item.xref.target_id)
         and name not in (item.xref.post_actions_done or [])
+        and xrefs.ADOPTED not in (item.xref.post_actions_done or [])
     )
 
 
@@ -45,7 +49,7 @@ def _run_step(ctx, step, items, beat):
         again = []
         for item in items:
             error = errors.get(item.target.id)
-            if error is None:
+            if error is None or _done_before(item, name, error):
                 item.xref.post_actions_done = [*item.xref.post_actions_done, name]
             elif retry.classify(error) == retry.RETRY and attempt < ctx.options.max_attempts:
                 again.append(item)
@@ -58,6 +62,16 @@ def _run_step(ctx, step, items, beat):
             ctx.sleep(
                 retry.backoff(ctx, attempt, getattr(errors.get(items[0].target.id), "retry_after", None))
             )
+
+
+def _done_before(item, name, error):
+    """A status step refused by a record we did not write now: an earlier attempt did it.
+
+    A worker killed after Submit but before storing that it ran leaves the step undone in
+    our books; the document, already submitted, now refuses Submit. For a record written
+    in this attempt the same refusal is a real failure.
+    """
+    return not item.written and name in _STATUS_STEPS and isinstance(error, NotOperableError)
 
 
 def _step_failed(item, name, error, attempt):

@@ -141,8 +141,10 @@ def _send(ctx, todo):
 
 
 def _write_item(item):
-    target_id = item.target.id if item.action == RecordAction.UPDATE and item.target else ""
-    return WriteItem(key=item.record.id, payload=item.payload, target_id=target_id)
+    if item.action == RecordAction.UPDATE and item.target:
+        # Only the mapped fields: the rest of the target record stays as it is.
+        return WriteItem(key=item.record.id, payload=item.payload, target_id=item.target.id, update_fields=list(item.payload))
+    return WriteItem(key=item.record.id, payload=item.payload)
 
 
 def _apply(ctx, todo, results):
@@ -182,6 +184,7 @@ def _written(ctx, item, result):
         item.xref = xrefs.new_reference(ctx, item, target)
         item.xref.save()
     xrefs.linked(ctx, item, target, item.fingerprint)
+    item.written = True
     item.succeed(target=item.target, response=result.response)
 
 

@@ -13,7 +13,10 @@ from syncjobs.engine import messages
 from syncjobs.models import CrossReference
 
 # Post-actions that must happen once per target record, never again after an update.
-ONCE_ACTIONS = frozenset({"allocate", "notify"})
+ONCE_ACTIONS = frozenset({"allocate", "notify", "notify_owner"})
+# Marks a target record we adopted and left as it was: post-actions follow our writes, so
+# none runs on it until we write it (a customer audited in the ERP stays as it is).
+ADOPTED = "adopted"
 _SAVED_FIELDS = [
     "flow",
     "source_number",
@@ -30,7 +33,9 @@ _SAVED_FIELDS = [
 
 def new_reference(ctx, item, target=None, fingerprint=""):
     flow = ctx.flow
+    untouched = target is not None and fingerprint and fingerprint == item.fingerprint
     return CrossReference(
+        post_actions_done=[ADOPTED] if untouched else [],
         flow=flow,
         source_connector_id=flow.source_connector_id,
         source_object=flow.source_object,

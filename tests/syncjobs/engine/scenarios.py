@@ -1,0 +1,157 @@
+"""Connectors and flows over freshly seeded sandbox tenants, for the end-to-end engine tests.
+
+Each ``Hub`` seeds its own tenants (isolation by tenant, never by flushing), builds the
+two connectors pointing at them, and offers the scenario flows and ways to look at what
+landed on either side — through the adapters, over HTTP, like the engine itself.
+"""
+
+import itertools
+
+from syncjobs.adapters import adapter_for
+from syncjobs.adapters.base import ReadOptions
+from syncjobs.models import Operation
+from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping
+
+FAST = {"retry_base_seconds": 0.01, "retry_cap_seconds": 0.05, "parallel_batches": 1}
+_slugs = itertools.count(1)
+
+
+class Hub:
+    """Two seeded tenants and the connectors to them."""
+
+    def __init__(self, sandbox, size=20, seed=42):
+        self.sandbox = sandbox
+        seeded = sandbox.seed(size=size, seed=seed)
+        self.erp_tenant, self.crm_tenant = seeded["k3cloud"], seeded["fxiaoke"]
+        n = next(_slugs)
+        self.erp = make_k3cloud(
+            slug=f"erp{n}",
+            base_url=sandbox.base_url + self.erp_tenant["server_url"],
+            acct_id=self.erp_tenant["acct_id"],
+            username=self.erp_tenant["username"],
+            auth_mode="password",
+            password=self.erp_tenant["password"],
+            org_number=self.erp_tenant["org_number"],
+            timeout=10,
+        )
+        self.crm = make_fxiaoke(
+            slug=f"crm{n}",
+            base_url=sandbox.base_url + self.crm_tenant["base_url"],
+            app_id=self.crm_tenant["app_id"],
+            app_secret=self.crm_tenant["app_secret"],
+            permanent_code=self.crm_tenant["permanent_code"],
+            open_user_id=self.crm_tenant["open_user_id"],
+            rate_limit=100000,
+            timeout=10,
+        )
+
+    # --- the flows of the scenarios -----------------------------------------------------
+    def customers(self, slug="customers", **fields):
+        """CRM accounts → ERP customers, adopted by tax code, submitted and audited."""
+        options = {**FAST, **fields.pop("options", {})}
+        flow = make_flow(
+            slug,
+            source=self.crm,
+            target=self.erp,
+            source_object="AccountObj",
+            target_object="BD_Customer",
+            match_keys=["FSOCIALCRECODE"],
+            post_actions=[{"action": "submit"}, {"action": "audit"}],
+            batch_size=5,
+            options=options,
+            **fields,
+        )
+        make_mapping(flow, "FName", "name", required=True, position=1)
+        make_mapping(flow, "FSOCIALCRECODE", "field_x2Tax__c", required=True, position=2)
+        make_mapping(flow, "FTAXREGISTERCODE", "field_x2Tax__c", position=3)
+        make_mapping(flow, "FTEL", "tel", position=4)
+        make_mapping(flow, "FADDRESS", "address", position=5)
+        return flow
+
+    def contacts(self, slug="contacts", **fields):
+        """CRM contacts → ERP common contacts: every record a create (the ERP has none)."""
+        options = {**FAST, **fields.pop("options", {})}
+        flow = make_flow(
+            slug,
+            source=self.crm,
+            target=self.erp,
+            source_object="ContactObj",
+            target_object="BD_COMMONCONTACT",
+            batch_size=fields.pop("batch_size", 4),
+            options=options,
+            **fields,
+        )
+        make_mapping(flow, "FName", "name", required=True, position=1)
+        make_mapping(flow, "FMobile", "mobile1", position=2)
+        make_mapping(flow, "FEmail", "email", position=3)
+        make_mapping(flow, "FPost", "job_title", position=4)
+        return flow
+
+    def products(self, slug="products", **fields):
+        """ERP materials → CRM products, matched by product code; the ERP is the master."""
+        options = {**FAST, **fields.pop("options", {})}
+        flow = make_flow(
+            slug,
+            source=self.erp,
+            target=self.crm,
+            source_object="BD_MATERIAL",
+            target_object="ProductObj",
+            match_keys=["product_code"],
+            operation=Operation.UPSERT,
+            batch_size=5,
+            options={"audited_only": True, **options},
+            **fields,
+        )
+        make_mapping(flow, "product_code", "FNumber", required=True, position=1)
+        make_mapping(flow, "name", "FName", required=True, position=2)
+        return flow
+
+    def orders(self, slug="orders", customers="customers", products="products", **fields):
+        """CRM orders with their lines → ERP sales orders; customer and materials looked up."""
+        options = {**FAST, **fields.pop("options", {})}
+        flow = make_flow(
+            slug,
+            source=self.crm,
+            target=self.erp,
+            source_object="SalesOrderObj",
+            target_object="SAL_SaleOrder",
+            match_keys=["FBillNo"],
+            batch_size=5,
+            options=options,
+            **fields,
+        )
+        rows = [
+            ("FBillNo", "name", "direct", {}),
+            ("FCustId.FNumber", "account_id", "lookup", {"flow": customers, "by": "source_id"}),
+            ("FDate", "order_time", "datetime", {"output_format": "%Y-%m-%d"}),
+            (
+                "FSaleOrderEntry[].FMaterialId.FNumber",
+                "SalesOrderProductObj[].product_id",
+                "lookup",
+                {"flow": products, "by": "target_id", "return": "source_number"},
+            ),
+            ("FSaleOrderEntry[].FQty", "SalesOrderProductObj[].quantity", "number", {}),
+            ("FSaleOrderEntry[].FTaxPrice", "SalesOrderProductObj[].sales_price", "number", {"decimals": 2}),
+        ]
+        for position, (target, source, transform, params) in enumerate(rows, start=1):
+            make_mapping(flow, target, source, transform, params, position=position, required=position <= 2)
+        return flow
+
+    # --- looking at either side -------------------------------------------------------
+    def records(self, connector, obj, fields):
+        """Every record of ``obj`` (``{id: data}``), read through the adapter."""
+        adapter = adapter_for(connector)
+        try:
+            pages = adapter.read_changed(obj, None, ReadOptions(fields=fields, page_size=500))
+            return {record.id: record.data for page in pages for record in page}
+        finally:
+            adapter.client.close()
+
+    def calls(self, system, operation=None, after=0):
+        tenant = self.erp_tenant["acct_id"] if system == "k3cloud" else self.crm_tenant["tenant"]
+        calls = self.sandbox.calls(system, tenant=tenant, after_id=after)
+        return [c for c in calls if operation is None or c["operation"] == operation]
+
+    def mark(self, system):
+        calls = self.calls(system)
+        return calls[-1]["id"] if calls else 0
