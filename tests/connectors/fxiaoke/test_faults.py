@@ -210,6 +210,18 @@ def test_no_quota_bought_is_permanent(sandbox, client, log):
     assert log.outcomes(QUERY) == ["error 30003"]
 
 
+def test_the_token_endpoints_own_limit_is_reported_plainly(sandbox, client):
+    sandbox.set_faults("fxiaoke", token_limit_per_minute=1)
+    assert client.test_connection().ok
+    again = client.test_connection()  # a second fresh token within the minute
+    assert not again.ok and again.details == {
+        "step": "token",
+        "code": 14001,
+        "trace_id": again.details["trace_id"],
+        "error": "RateLimitedError",
+    }
+
+
 def test_a_record_waiting_for_approval_refuses_updates(sandbox, client):
     sandbox.set_faults("fxiaoke", approval_objects=["AccountObj"])
     data_id = create(client, name="待审批客户")

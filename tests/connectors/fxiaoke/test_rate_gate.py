@@ -1,0 +1,53 @@
+import pytest
+
+from connectors.errors import RateLimitedError
+from connectors.fxiaoke.ratelimit import RateGate
+from connectors.state import DatabaseState
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_900_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def state(db, clock):
+    return DatabaseState(clock=clock)
+
+
+def test_it_waits_for_the_next_permit(state, clock):
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock.now += seconds
+
+    gate = RateGate(state, sleep=sleep)
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 2, 10)
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 2, 10)
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 2, 10)
+    assert slept == [pytest.approx(10)]
+
+
+def test_each_interface_has_its_own_bucket(state):
+    gate = RateGate(state, sleep=pytest.fail)
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 1, 10)
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/get", 1, 10)
+
+
+def test_it_hands_the_work_back_after_three_periods_without_a_permit(state):
+    slept = []
+    gate = RateGate(state, sleep=slept.append)  # time stands still: no permit ever frees
+    gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 1, 10)
+    with pytest.raises(RateLimitedError) as raised:
+        gate.acquire("fxiaoke:t:/cgi/crm/v2/data/query", 1, 10)
+    assert slept == [pytest.approx(10)] * 3
+    assert raised.value.retry_after == pytest.approx(10)
