@@ -50,6 +50,10 @@ def bad_value(caption, raw):
     return f"字段“{caption}”的值“{raw}”格式不正确"  # [inferred]
 
 
+def too_long(caption, limit):
+    return f"字段“{caption}”的长度不能超过{limit}个字符"  # [inferred]
+
+
 def bad_reference(caption, raw):
     """IsVerifyBaseDataField rejecting a reference (the real text is unknown)."""
     return f"字段“{caption}”的值“{raw}”在系统中不存在、已禁用或未分配到当前组织"  # [inferred]

@@ -56,7 +56,7 @@ class Record(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="records")
     form = models.CharField(_("form"), max_length=40)
-    number = models.CharField(_("number"), max_length=80, blank=True)
+    number = models.CharField(_("number"), max_length=255, blank=True)
     name = models.CharField(_("name"), max_length=255, blank=True)
     master_id = models.BigIntegerField(_("master id"), null=True, blank=True)
     org_id = models.BigIntegerField(_("organisation"), null=True, blank=True)

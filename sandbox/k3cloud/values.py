@@ -14,12 +14,17 @@ from django.utils import timezone
 
 from sandbox.k3cloud.metadata.types import BOOL, DATE, DATETIME, DECIMAL, INT, LOCALE, REF, TEXT
 
+TEXT_LIMIT = 255  # nvarchar(255): the length of the ERP's text columns
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no", ""}
 
 
 class BadValue(ValueError):
     """A value a field cannot take (a date that is no date, a number that is no number)."""
+
+
+class TooLong(BadValue):
+    """A text longer than the field holds."""
 
 
 # --- moments --------------------------------------------------------------------------------
@@ -123,10 +128,11 @@ def stored_value(field, raw, lcid=2052):
     if raw is None:
         return None
     kind = field.type
-    if kind == LOCALE:
-        return localized_text(raw, lcid)
-    if kind == TEXT:
-        return raw if isinstance(raw, str) else str(raw)
+    if kind in (LOCALE, TEXT):
+        text = localized_text(raw, lcid) if kind == LOCALE else (raw if isinstance(raw, str) else str(raw))
+        if len(text) > TEXT_LIMIT:
+            raise TooLong(text)
+        return text
     if kind == DECIMAL:
         return str(parse_decimal(raw))
     if kind == INT:

@@ -14,7 +14,7 @@ from sandbox.k3cloud.metadata import get_form
 from sandbox.k3cloud.metadata.types import CURRENT_ORG, REF, TODAY, FromRef, SameAs
 from sandbox.k3cloud.protocol import as_int
 from sandbox.k3cloud.refs import parse_ref
-from sandbox.k3cloud.values import BadValue, stored_value
+from sandbox.k3cloud.values import TEXT_LIMIT, BadValue, TooLong, stored_value
 
 
 @dataclass
@@ -171,9 +171,11 @@ class Writer:
             return self.reference(found, raw, row, header)
         try:
             return stored_value(found, raw, self.op.lcid)
+        except TooLong:
+            self.errors.append((found.key, messages.too_long(found.caption, TEXT_LIMIT)))
         except BadValue:
             self.errors.append((found.key, messages.bad_value(found.caption, raw)))
-            return None
+        return None
 
     def target_form(self, found, row, header):
         if found.ref_type_field:

@@ -298,3 +298,11 @@ def test_base_data_must_be_allocated_to_the_bill_organisation(erp):
     east_copy = erp.one("BD_Customer", "FCUSTID", f"FNumber='CUST0001' and FUseOrgId={east['id']}")[0]
     assert east_copy != customer_id
     assert erp.one("SAL_SaleOrder", "FCustId", f"FID={order_id}") == [east_copy]
+
+
+def test_texts_longer_than_the_column_are_refused(erp):
+    errors = status(erp.save("BD_Customer", {"FName": "长" * 256}))["Errors"]
+    assert errors == [
+        {"FieldName": "FName", "Message": "字段“客户名称”的长度不能超过255个字符", "DIndex": 0},
+        {"FieldName": "FName", "Message": "字段“客户名称”是必填项", "DIndex": 0},
+    ]
