@@ -51,7 +51,7 @@ class FxiaokeApi:
             "permanentCode": self.config.permanent_code,
         }
         reply = self.post(paths.TOKEN, credentials)
-        return self._checked(reply, "the corpAccessToken request", is_write=False)
+        return self._checked(reply, gettext("the corpAccessToken request"), is_write=False)
 
     def post(self, path, body, *, is_write=False):
         """One HTTP call within the interface's rate budget, counted; the parsed reply."""

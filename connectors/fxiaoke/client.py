@@ -51,13 +51,13 @@ class FxiaokeClient:
                 "search_query_info": info,
                 "find_explicit_total_num": False,
             }
-            reply = self._call(path, body, context=f"the query of {api_name}")
+            reply = self._call(path, body, context=gettext("the query of %(object)s") % {"object": api_name})
             yield from plan.take(_rows(reply))
 
     def get(self, api_name, data_id):
         """The record ``data_id`` of ``api_name`` as a dict."""
         body = {"dataObjectApiName": api_name, "objectDataId": data_id}
-        context = f"reading {api_name} {data_id}"
+        context = gettext("reading %(object)s %(id)s") % {"object": api_name, "id": data_id}
         record = _unwrap_record(
             self._call(paths.data_path(api_name, "get"), body, context=context).get("data")
         )
@@ -80,7 +80,7 @@ class FxiaokeClient:
         body = {"object_data": {"dataObjectApiName": api_name, **data}}
         if details:
             body["details"] = {detail: list(lines) for detail, lines in details.items()}
-        context = f"creating {api_name}"
+        context = gettext("creating %(object)s") % {"object": api_name}
         reply = self._call(paths.data_path(api_name, "create"), body, context=context, is_write=True)
         data_id = _data_id(reply)
         if not data_id:
@@ -98,39 +98,45 @@ class FxiaokeClient:
     def update(self, api_name, data_id, data):
         """Change the given fields of record ``data_id`` (not ``owner``: see ``change_owner``)."""
         body = {"object_data": {"_id": data_id, "dataObjectApiName": api_name, **data}}
-        context = f"updating {api_name} {data_id}"
+        context = gettext("updating %(object)s %(id)s") % {"object": api_name, "id": data_id}
         reply = self._call(paths.data_path(api_name, "update"), body, context=context, is_write=True)
         return _data_id(reply) or data_id
 
     def invalid(self, api_name, data_id):
         """Void (作废) the record ``data_id``; it must be voided before it can be deleted."""
         body = {"dataObjectApiName": api_name, "object_data_id": data_id}
-        context = f"voiding {api_name} {data_id}"
+        context = gettext("voiding %(object)s %(id)s") % {"object": api_name, "id": data_id}
         self._call(paths.data_path(api_name, "invalid"), body, context=context, is_write=True)
 
     def delete(self, api_name, data_ids):
         """Delete voided records (one id or a list of ids)."""
         body = {"dataObjectApiName": api_name, "idList": _id_list(data_ids)}
-        context = f"deleting {api_name} {', '.join(body['idList'])}"
+        context = gettext("deleting %(object)s %(id)s") % {
+            "object": api_name,
+            "id": ", ".join(body["idList"]),
+        }
         self._call(paths.data_path(api_name, "delete"), body, context=context, is_write=True)
 
     def recover(self, api_name, data_ids):
         """Bring voided records (one id or a list of ids) back to life."""
         body = {"dataObjectApiName": api_name, "idList": _id_list(data_ids)}
-        context = f"recovering {api_name} {', '.join(body['idList'])}"
+        context = gettext("recovering %(object)s %(id)s") % {
+            "object": api_name,
+            "id": ", ".join(body["idList"]),
+        }
         self._call(paths.data_path(api_name, "recover"), body, context=context, is_write=True)
 
     def change_owner(self, api_name, data_id, owner_id):
         """Make the employee ``owner_id`` (e.g. ``"1000"``) the owner of record ``data_id``."""
         owners = [str(o) for o in owner_id] if isinstance(owner_id, list | tuple) else [str(owner_id)]
         body = {"dataObjectApiName": api_name, "Data": [{"objectDataId": data_id, "ownerId": owners}]}
-        context = f"changing the owner of {api_name} {data_id}"
+        context = gettext("changing the owner of %(object)s %(id)s") % {"object": api_name, "id": data_id}
         self._call(paths.data_path(api_name, "changeOwner"), body, context=context, is_write=True)
 
     # --- metadata ----------------------------------------------------------------------
     def list_objects(self):
         """The CRM objects: ``[{api_name, label, custom, define_type, active}]``."""
-        reply = self._call(paths.OBJECT_LIST, None, context="the object list")
+        reply = self._call(paths.OBJECT_LIST, None, context=gettext("the object list"))
         return parse_object_list(reply)
 
     def describe(self, api_name):
@@ -140,7 +146,10 @@ class FxiaokeClient:
         """
         body = {"apiName": api_name}
         reply = self._call(
-            paths.OBJECT_DESCRIBE, body, context=f"describing {api_name}", extra={"includeDetail": True}
+            paths.OBJECT_DESCRIBE,
+            body,
+            context=gettext("describing %(object)s") % {"object": api_name},
+            extra={"includeDetail": True},
         )
         return parse_describe(reply)
 
@@ -158,7 +167,7 @@ class FxiaokeClient:
                 "msgType": "text",
                 "text": {"content": content},
             }
-            self._api.call(paths.MESSAGE_SEND, body, context="sending a text message", is_write=True)
+            self._api.call(paths.MESSAGE_SEND, body, context=gettext("sending a text message"), is_write=True)
 
     # --- operations --------------------------------------------------------------------
     def call_counts(self, day=None):

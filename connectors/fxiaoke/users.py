@@ -45,7 +45,9 @@ class IntegrationUser:
             if cached:
                 return cached
             body = {"mobile": self.config.mobile}
-            reply = self.api.call(paths.USER_BY_MOBILE, body, context="the employee lookup by mobile")
+            reply = self.api.call(
+                paths.USER_BY_MOBILE, body, context=gettext("the employee lookup by mobile")
+            )
             open_user_id = active_employee(reply)
             if not open_user_id:
                 raise AuthenticationError(
