@@ -3,10 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from syncjobs.views import webhook
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/operations/", include("syncjobs.urls")),
     path("admin/", admin.site.urls),
+    path("hooks/sync/", webhook.receive, name="sync-webhook"),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -12,6 +12,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from syncjobs.admin.base import CONFIG_FORMATS
+from syncjobs.admin.flow_operations import FlowOperationsMixin
 from syncjobs.mapping import mapping_errors
 from syncjobs.models import FieldMapping, SyncFlow
 from syncjobs.resources import SyncFlowResource
@@ -49,7 +50,7 @@ class FieldMappingInline(admin.TabularInline):
 
 
 @admin.register(SyncFlow)
-class SyncFlowAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SyncFlowAdmin(FlowOperationsMixin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [SyncFlowResource]
     import_formats = CONFIG_FORMATS
     export_formats = CONFIG_FORMATS

@@ -1,0 +1,2 @@
+"""The operations console: live progress, flow control, dashboard, alerts, reconciliation,
+webhooks and retention. Services write, selectors read; views and tasks only delegate."""

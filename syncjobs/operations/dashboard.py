@@ -1,0 +1,178 @@
+"""What the admin index shows: each flow's health, records per day, API calls against quotas,
+and how long the oldest queued task has waited.
+
+Every figure comes from a fixed number of queries: a handful for all flows together, plus a
+few per connector (breaker and call counters live in the shared state), never one per flow
+or per run.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from connectors import quota
+from connectors.guard import connector_breaker
+from connectors.state import get_state
+from syncjobs.models import Connector, ParentWait, RunStatus, SyncFlow, SyncRun
+from syncjobs.operations import charts, control
+from syncjobs.operations.queue import oldest_queued_age
+
+CHART_DAYS = 30
+CALL_DAYS = 7
+FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
+
+
+@dataclass
+class FlowHealth:
+    flow: SyncFlow
+    last_status: str | None
+    last_success_at: object
+    lag: timedelta | None
+    failures_24h: int
+    waiting: int
+    paused: bool
+    breakers: list  # [(connector, state name)]
+
+    @property
+    def last_status_label(self):
+        return RunStatus(self.last_status).label if self.last_status else ""
+
+    @property
+    def breaker_state(self):
+        """The worst breaker state among the flow's connectors."""
+        states = [state for _connector, state in self.breakers]
+        return next((s for s in ("open", "half_open") if s in states), "closed")
+
+    @property
+    def level(self):
+        """``bad`` (last run failed, failures today, breaker open), ``warn`` or ``ok``."""
+        if self.last_status == RunStatus.FAILED or self.failures_24h or self.breaker_state == "open":
+            return "bad"
+        if self.waiting or self.paused or self.breaker_state == "half_open" or self.last_status is None:
+            return "warn"
+        return "ok"
+
+
+@dataclass
+class ConnectorCalls:
+    connector: Connector
+    days: list  # [(date, calls)] oldest first
+    quota: int | None
+    quota_exhausted_until: object
+    breaker: str
+
+    @property
+    def today(self):
+        return self.days[-1][1] if self.days else 0
+
+    def meter(self):
+        return charts.meter(self.today, self.quota)
+
+
+@dataclass
+class Dashboard:
+    flows: list = field(default_factory=list)
+    chart: str = ""
+    chart_totals: dict = field(default_factory=dict)
+    connectors: list = field(default_factory=list)
+    queue_age_seconds: float = 0.0
+    generated_at: object = None
+
+
+def build(now=None, state=None):
+    """The whole dashboard (see the module docstring for its query budget)."""
+    now = now or timezone.now()
+    state = state if state is not None else get_state()
+    connectors = list(Connector.objects.order_by("name"))
+    breakers = {c.pk: connector_breaker(c.connector_key, state).state_name() for c in connectors}
+    days, totals = daily_records(now)
+    return Dashboard(
+        flows=flow_health(now, {c.pk: c for c in connectors}, breakers),
+        chart=charts.daily_bars(days, title=_chart_title()),
+        chart_totals=totals,
+        connectors=[_calls(c, state, now, breakers[c.pk]) for c in connectors],
+        queue_age_seconds=oldest_queued_age(now),
+        generated_at=now,
+    )
+
+
+def _chart_title():
+    return gettext("Records synced and failed per day, last 30 days")
+
+
+def flow_health(now, connectors, breakers):
+    """One ``FlowHealth`` per flow: four queries for all of them."""
+    finished = SyncRun.objects.filter(flow=OuterRef("pk"), status__in=FINISHED).order_by("-id")
+    caught_up = finished.exclude(status=RunStatus.FAILED).exclude(options__has_key="ids")
+    flows = SyncFlow.objects.annotate(
+        last_status=Subquery(finished.values("status")[:1]),
+        last_success_at=Subquery(finished.filter(status=RunStatus.SUCCEEDED).values("finished_at")[:1]),
+        caught_up_to=Subquery(caught_up.values("started_at")[:1]),
+    ).order_by("name")
+    failures = dict(
+        SyncRun.objects.filter(queued_at__gte=now - timedelta(hours=24), failed_count__gt=0)
+        .values("flow_id")
+        .annotate(n=Sum("failed_count"))
+        .values_list("flow_id", "n")
+    )
+    waiting = dict(ParentWait.objects.values("flow_id").annotate(n=Count("id")).values_list("flow_id", "n"))
+    paused = set(control.held_runs().values_list("flow_id", flat=True))
+    return [_health(flow, now, failures, waiting, paused, connectors, breakers) for flow in flows]
+
+
+def _health(flow, now, failures, waiting, paused, connectors, breakers):
+    synced_up_to = flow.caught_up_to or flow.watermark
+    ids = dict.fromkeys([flow.source_connector_id, flow.target_connector_id])
+    return FlowHealth(
+        flow=flow,
+        last_status=flow.last_status,
+        last_success_at=flow.last_success_at,
+        lag=now - synced_up_to if synced_up_to else None,
+        failures_24h=failures.get(flow.pk, 0),
+        waiting=waiting.get(flow.pk, 0),
+        paused=flow.pk in paused,
+        breakers=[(connectors[pk], breakers[pk]) for pk in ids if pk in connectors],
+    )
+
+
+def daily_records(now):
+    """``([charts.Day] for the last 30 days, totals)``: records written and failed, from the runs."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localtime(now, zone).date()
+    first = today - timedelta(days=CHART_DAYS - 1)
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    rows = (
+        SyncRun.objects.filter(queued_at__gte=start)
+        .annotate(day=TruncDate("queued_at", tzinfo=zone))
+        .values("day")
+        .annotate(synced=Sum(F("created_count") + F("updated_count")), failed=Sum("failed_count"))
+    )
+    by_day = {row["day"]: row for row in rows}
+    days = []
+    for offset in range(CHART_DAYS):
+        day = first + timedelta(days=offset)
+        row = by_day.get(day, {})
+        days.append(charts.Day(day.strftime("%m-%d"), row.get("synced") or 0, row.get("failed") or 0))
+    totals = {"synced": sum(d.synced for d in days), "failed": sum(d.failed for d in days)}
+    return days, totals
+
+
+def _calls(connector, state, now, breaker):
+    today = state.today()
+    days = []
+    for offset in range(CALL_DAYS - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        days.append((day, sum(state.call_counts(connector.connector_key, day).values())))
+    return ConnectorCalls(
+        connector=connector,
+        days=days,
+        quota=connector.daily_call_quota,
+        quota_exhausted_until=quota.exhausted_until(connector.connector_key, state),
+        breaker=breaker,
+    )

@@ -1,0 +1,1 @@
+"""Console views beyond the model admins: each checks its permission and delegates."""

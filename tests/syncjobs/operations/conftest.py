@@ -1,0 +1,16 @@
+import pytest
+from django.utils import timezone
+
+from tests.syncjobs.engine.conftest import connectors, crm, customers, erp  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def anonymous_client(db):
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
