@@ -1,0 +1,173 @@
+"""Objects, fields and options of a connected system, as the mapping editor's pickers offer them.
+
+Fxiaoke answers from its own object list and describe calls; K3Cloud from the form catalog
+(``syncjobs.queries.k3cloud_fields``), with the options of a reference field read from the
+referenced base data. Answers from a system are kept for a while in the connectors' shared
+state, so opening an editor does not spend the CRM's call budget again and again.
+
+Every field is described the same way, whichever system it comes from::
+
+    {"path", "label", "type", "required", "readonly", "options": [{"value", "label"}],
+     "ref", "group"}
+
+``path`` is what a mapping row holds; ``group`` names the detail lines it belongs to.
+"""
+
+from itertools import islice
+
+from django.utils.translation import gettext as _
+
+from connectors.errors import ConnectorError
+from connectors.state import get_state
+from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.fxiaoke_read import DETAILS
+from syncjobs.crypto import CredentialDecryptionError
+from syncjobs.engine.adapters import adapter_for
+from syncjobs.models import System
+from syncjobs.queries import k3cloud_fields
+from syncjobs.services.connections import build_client
+
+CACHE_SECONDS = 600
+MAX_OPTIONS = 200
+LOOKUP_TYPES = ("object_reference", "master_detail", "object_reference_many")
+
+
+class PickerUnavailable(Exception):
+    """The connected system could not be asked; the message says why and what to do."""
+
+
+def object_choices(connector):
+    """``[{"name", "label"}]``: the objects (CRM) or forms (ERP) a flow may read or write."""
+    if connector.system == System.K3CLOUD:
+        return [{"name": form_id, "label": str(label)} for form_id, label in k3cloud_fields.forms()]
+    objects = _cached(connector, "objects", "", lambda client: client.list_objects())
+    return [{"name": o["api_name"], "label": o["label"]} for o in objects if o.get("active", True)]
+
+
+def field_choices(connector, obj):
+    """Every field of ``obj`` a mapping row may name, detail lines included."""
+    if connector.system == System.K3CLOUD:
+        return [_k3cloud_field(field) for field in k3cloud_fields.form_fields(obj)]
+    return _fxiaoke_fields(connector, obj)
+
+
+def reference_options(connector, form_id):
+    """``[{"value", "label"}]``: the numbers and names of a K3Cloud base-data form (first 200)."""
+    if connector.system != System.K3CLOUD or not form_id:
+        return []
+    name = k3cloud_fields.name_key(form_id)
+
+    def ask(client):
+        rows = client.query(form_id, ["FNumber", name], order_string="FNumber ASC", max_rows=MAX_OPTIONS)
+        return [
+            {"value": str(r["FNumber"]), "label": str(r.get(name) or "")} for r in islice(rows, MAX_OPTIONS)
+        ]
+
+    return _cached(connector, "options", form_id, ask)
+
+
+def sample_records(flow, limit=20):
+    """``[{"id", "number"}]``: the first records the flow's source holds, to preview a mapping with.
+
+    Read straight from the source (the flow's filter applies), one page, nothing stored.
+    """
+    options = ReadOptions(fields=[], page_size=limit, source_filter=flow.source_filter or [])
+    try:
+        pages = adapter_for(flow.source_connector).read_changed(flow.source_object, None, options)
+        page = next(iter(pages), [])
+    except CredentialDecryptionError as exc:
+        raise PickerUnavailable(str(exc)) from exc
+    except ConnectorError as exc:
+        raise PickerUnavailable(
+            _("%(connector)s could not list its records: %(error)s")
+            % {"connector": flow.source_connector.name, "error": exc.message}
+        ) from exc
+    return [{"id": str(record.id), "number": record.number or ""} for record in page[:limit]]
+
+
+def _k3cloud_field(field):
+    return {
+        "path": field.path,
+        "label": str(field.label),
+        "type": field.type,
+        "required": field.required,
+        "readonly": field.readonly,
+        "options": [{"value": value, "label": str(label)} for value, label in field.options],
+        "ref": field.ref,
+        "group": field.entry,
+    }
+
+
+def _fxiaoke_fields(connector, obj):
+    describe = _cached(connector, "describe", obj, lambda client: client.describe(obj))
+    fields = _described_fields(describe, prefix="", group="")
+    details = [d["api_name"] for d in describe.get("details") or []] or list(DETAILS.get(obj, {}))
+    for detail in details:
+        inner = _cached(connector, "describe", detail, lambda client, name=detail: client.describe(name))
+        master_field = DETAILS.get(obj, {}).get(detail)
+        lines = [
+            f
+            for f in _described_fields(inner, f"{detail}[].", detail)
+            if f["path"] != f"{detail}[].{master_field}"
+        ]
+        fields.extend(lines)
+    return fields
+
+
+def _described_fields(describe, prefix, group):
+    found = []
+    for field in describe.get("fields") or []:
+        if not field.get("active", True):
+            continue
+        entry = {
+            "path": prefix + field["api_name"],
+            "label": field["label"],
+            "type": field.get("type") or "",
+            "required": bool(field.get("required")),
+            "readonly": False,
+            "options": list(field.get("options") or []),
+            "ref": field.get("target_api_name") or "",
+            "group": group,
+        }
+        found.append(entry)
+        if entry["type"] in LOOKUP_TYPES:
+            found.append(
+                {
+                    **entry,
+                    "path": entry["path"] + "__r",
+                    "label": _("%(label)s (name)") % {"label": entry["label"]},
+                    "type": "text",
+                    "required": False,
+                    "options": [],
+                    "ref": "",
+                }
+            )
+    return found
+
+
+def _cached(connector, kind, name, ask):
+    """``ask(client)``'s answer, kept in shared state for ``CACHE_SECONDS``."""
+    state = get_state()
+    key = f"console:picker:{connector.pk}:{connector.updated_at.timestamp():.0f}:{kind}:{name}"
+    found = state.get(key)
+    if found is not None:
+        return found
+    try:
+        answer = _asked(connector, ask)
+    except CredentialDecryptionError as exc:
+        raise PickerUnavailable(str(exc)) from exc
+    except ConnectorError as exc:
+        raise PickerUnavailable(
+            _("%(connector)s could not be asked for its fields: %(error)s. Check the connector, then reload.")
+            % {"connector": connector.name, "error": exc.message}
+        ) from exc
+    state.set(key, answer, ttl_seconds=CACHE_SECONDS)
+    return answer
+
+
+def _asked(connector, ask):
+    client = build_client(connector)
+    try:
+        return ask(client)
+    finally:
+        client.close()

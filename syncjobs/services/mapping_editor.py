@@ -1,0 +1,76 @@
+"""The mapping editor's two actions: save the rows as a new version, or preview them unsaved.
+
+Rows arrive checked by the editor's forms (``syncjobs.console.rows``) as snapshot dicts.
+Saving changes the flow's rows in place (matched by target field, so their history reads
+well) and records a mapping version; previewing evaluates the rows against one live source
+record with the engine's dry run, writing nothing anywhere.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from connectors.errors import ConnectorError
+from syncjobs.crypto import CredentialDecryptionError
+from syncjobs.engine.options import OptionsError
+from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.services import sync
+from syncjobs.services.flow_config import normalise_rows, replace_mappings
+from syncjobs.services.mapping_versions import record_mapping_version
+
+
+class PreviewFailed(Exception):
+    """The preview could not be made; the message says why and what to do."""
+
+
+@dataclass
+class Preview:
+    """What the rows make of one source record, and what the next run would do with it."""
+
+    source_id: str
+    item: object  # syncjobs.engine.dryrun.DryRunItem
+
+    @property
+    def payload(self):
+        return self.item.payload
+
+    @property
+    def action_label(self):
+        return RecordAction(self.item.action).label
+
+    @property
+    def status_label(self):
+        return RecordStatus(self.item.status).label
+
+
+@transaction.atomic
+def save_mapping(flow, rows, user=None):
+    """Make ``flow``'s mapping equal ``rows``; return ``(version, created)`` as ``record_mapping_version``."""
+    replace_mappings(flow, normalise_rows(list(rows)))
+    return record_mapping_version(flow, user=user)
+
+
+def preview(flow, rows, source_id):
+    """Evaluate unsaved ``rows`` against source record ``source_id``; a ``Preview``.
+
+    Raises ``PreviewFailed`` when the record cannot be read (naming it) or the flow's
+    settings stop the evaluation.
+    """
+    source_id = str(source_id).strip()
+    if not source_id:
+        raise PreviewFailed(_("Pick a source record to preview the mapping with."))
+    try:
+        report = sync.dry_run(flow, ids=[source_id], rows=list(rows), limit=1)
+    except (ConnectorError, CredentialDecryptionError, OptionsError) as exc:
+        raise PreviewFailed(
+            _("The preview could not read the source: %(error)s") % {"error": getattr(exc, "message", exc)}
+        ) from exc
+    if not report.items:
+        raise PreviewFailed(
+            _(
+                "%(object)s has no record with ID “%(id)s” that this flow reads; check the ID and the flow's filter."
+            )
+            % {"object": flow.source_object, "id": source_id}
+        )
+    return Preview(source_id, report.items[0])
