@@ -104,6 +104,7 @@ class Problem(models.TextChoices):
     MISSING_IN_ERP = "missing_in_erp", _("Missing in the ERP")
     MISSING_IN_CRM = "missing_in_crm", _("Missing in the CRM")
     AMOUNT_DIFFERS = "amount_differs", _("Amounts differ")
+    DATE_DIFFERS = "date_differs", _("Dated in another period on the other side")
 
 
 class ReconciliationDifference(models.Model):
