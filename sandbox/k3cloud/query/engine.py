@@ -1,27 +1,19 @@
 """Running a query: select records, expand entry rows, filter, order, page, project.
 
-Records are pre-selected in SQL where a top-level ``and`` condition is on an indexed column
-(modify/approve/create date, status, primary key); every condition is then evaluated in
-Python over the expanded rows, so the SQL step only ever narrows what is read.
+Conditions on indexed columns are answered in SQL (``reading``); the rest of the filter
+is evaluated in Python over the expanded rows.
 """
 
-from decimal import Decimal
-
-from django.db.models import Q
-
-from sandbox.k3cloud import filters, messages, store
+from sandbox.k3cloud import filters, messages
 from sandbox.k3cloud.metadata import get_form
-from sandbox.k3cloud.metadata.types import DATETIME
-from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get
+from sandbox.k3cloud.query import reading
 from sandbox.k3cloud.query.columns import Targets, UnknownField, resolve
 from sandbox.k3cloud.query.predicates import FilterError, compile_filter
 from sandbox.k3cloud.replies import MSG_EXCEPTION, MSG_FORM_EMPTY, Reply, query_failure
-from sandbox.k3cloud.values import BadValue, comparable, literal_for, text_moment
+from sandbox.k3cloud.values import comparable
 
 DEFAULT_ROW_CAP = 2000
-LOOKUPS = {"=": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
-DATE_COLUMNS = {"fcreatedate": "created_at", "fmodifydate": "modified_at", "fapprovedate": "approved_at"}
 
 
 class QueryError(Exception):
@@ -61,14 +53,19 @@ def run_query(op, data):
         keys = [key.strip() for key in str(ci_get(data, "FieldKeys") or "").split(",") if key.strip()]
         selected = [resolve(form, key, targets) for key in keys]
         tree = filters.parse(_filter_text(ci_get(data, "FilterString")))
-        predicate = compile_filter(tree, {n: resolve(form, n, targets) for n in filters.field_names(tree)})
+        selection, residual = reading.split_filter(form, tree)
+        predicate = compile_filter(
+            residual, {n: resolve(form, n, targets) for n in filters.field_names(tree)}
+        )
         order = _order(form, ci_get(data, "OrderString"), targets)
     except (UnknownField, FilterError) as error:
         raise QueryError(str(error), error.msg_code) from error
     except filters.FilterSyntaxError as error:
         raise QueryError(str(error), MSG_EXCEPTION) from error
     needed = {c.entity for c in selected + [c for c, _ in order]} | _filter_entities(form, tree, targets)
-    matched = [ctx for ctx in _contexts(op, form, tree, needed) if predicate(ctx) is True]
+    plan = _expansion(form, needed)
+    docs = reading.documents(op.tenant_id, form, selection)
+    matched = [ctx for doc in docs for ctx in _expand(doc, plan) if predicate(ctx) is True]
     for column, descending in reversed(order):
         matched.sort(key=lambda ctx, c=column: _sort_key(c, ctx), reverse=descending)
     window = _window(matched, data, int(op.faults.get("query_row_cap") or DEFAULT_ROW_CAP))
@@ -118,13 +115,6 @@ def _window(rows, data, cap):
 # --- reading records and expanding their rows -------------------------------------------------
 
 
-def _contexts(op, form, tree, needed):
-    records = Record.objects.filter(tenant_id=op.tenant_id, form=form.form_id).filter(_prefilter(form, tree))
-    plan = _expansion(form, needed)
-    for row in records.order_by("id").values_list(*store.ROW_COLUMNS).iterator(chunk_size=2000):
-        yield from _expand(store.doc_from_row(form, row), plan)
-
-
 def _expansion(form, needed):
     """[(top entity key, [child keys])] to expand, parents included for needed children."""
     needed = set(needed) - {None}
@@ -148,62 +138,3 @@ def _expand(doc, plan):
                 grown += expanded
         contexts = grown
     return contexts
-
-
-def _prefilter(form, tree):
-    """A Q narrowing the records by the filter's top-level conditions on indexed columns."""
-    conditions = tree.items if isinstance(tree, filters.And) else [tree] if tree is not None else []
-    query = Q()
-    for condition in conditions:
-        query &= _column_condition(form, condition)
-    return query
-
-
-def _column_condition(form, condition):
-    if isinstance(condition, filters.InList) and isinstance(condition.operand, filters.FieldName):
-        column, convert = _column(form, condition.operand.name)
-        if column is None or condition.negated:
-            return Q()
-        values = [convert(item.value) for item in condition.items if isinstance(item, filters.Literal)]
-        if len(values) == len(condition.items) and None not in values:
-            return Q(**{f"{column}__in": values})
-        return Q()
-    if not isinstance(condition, filters.Compare) or condition.op not in LOOKUPS:
-        return Q()
-    if not (isinstance(condition.left, filters.FieldName) and isinstance(condition.right, filters.Literal)):
-        return Q()
-    column, convert = _column(form, condition.left.name)
-    value = convert(condition.right.value) if column else None
-    return Q(**{f"{column}__{LOOKUPS[condition.op]}": value}) if value is not None else Q()
-
-
-def _column(form, name):
-    """(column, literal converter) for a filterable indexed column, else (None, None)."""
-    lowered = name.lower()
-    if lowered in DATE_COLUMNS:
-        return DATE_COLUMNS[lowered], _moment
-    if lowered == form.pk.lower():
-        return "id", _integer
-    if lowered == "fdocumentstatus":
-        return "document_status", _status
-    return None, None
-
-
-def _moment(value):
-    try:
-        return text_moment(literal_for(DATETIME, value))
-    except BadValue:
-        return None
-
-
-def _integer(value):
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return int(number) if number == number.to_integral_value() else None
-
-
-def _status(value):
-    text = str(value or "").strip().upper()
-    return text if len(text) == 1 else None
