@@ -104,6 +104,11 @@ class QueryShape:
         return ", ".join(f"{key} ASC" for key in keys)
 
     def _column(self, path):
+        line = _line_path(path)
+        if line is not None:
+            # "FEntity.0.FSoorDerno": one line's field (a header value taken from the first
+            # line) is read as an entry column; the mapping picks the line by its position.
+            return self._column(line)
         if "[]" not in path:
             return Column(self._header_key(path), path)
         entry, _sep, rest = path.partition("[].")
@@ -201,7 +206,17 @@ def keyset_rows(client, shape, condition, limit):
 
 
 def _entry_names(paths):
+    paths = [_line_path(path) or path for path in paths]
     return [path.split("[]", 1)[0] for path in paths if "[]" in path]
+
+
+def _line_path(path):
+    """``Entry[].Field`` for a path naming one line by position (``Entry.0.Field``), else None."""
+    entry, _sep, rest = path.partition(".")
+    position, _sep, field = rest.partition(".")
+    if "[]" in path or not position.isdigit() or not field:
+        return None
+    return f"{entry}[].{field}"
 
 
 def _entry_pk(form, entry):
