@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from syncjobs import selectors
 from syncjobs.adapters.base import ReadOptions
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.engine.options import FlowOptions
-from syncjobs.mapping import compile_mapping, parse_path
+from syncjobs.mapping import compile_mapping, parse_path, value_map_slugs
 from syncjobs.mapping.transforms import parse_template
+from syncjobs.models import SyncFlow
 
 
 @dataclass
@@ -32,10 +34,26 @@ class FlowContext:
 
     def __post_init__(self):
         self.mapping = compile_mapping(self.version.rows if self.version else [])
+        self._value_maps = None
+        self._reverse = None
 
-    @property
-    def rows(self):
-        return self.mapping
+    def value_maps(self):
+        """The value maps the mapping uses, loaded once per run and worker (not once per page)."""
+        if self._value_maps is None:
+            self._value_maps = selectors.value_maps(value_map_slugs(self.mapping))
+        return self._value_maps
+
+    def has_reverse_flow(self):
+        """Whether some flow writes this flow's source object from its target object."""
+        if self._reverse is None:
+            flow = self.flow
+            self._reverse = SyncFlow.objects.filter(
+                source_connector_id=flow.target_connector_id,
+                source_object=flow.target_object,
+                target_connector_id=flow.source_connector_id,
+                target_object=flow.source_object,
+            ).exists()
+        return self._reverse
 
     def read_options(self):
         """How the source is read: the fields the mapping and the write-back need, page size."""

@@ -9,7 +9,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import F
 
-from syncjobs.engine import batches, dependencies, writeback
+from syncjobs.engine import batches, bulk, dependencies, writeback
 from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
 
 # Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.
@@ -82,7 +82,7 @@ def store(ctx, run, batch, items, timings, api_calls):
         if not batches.finish(batch, ctx.worker, now, counts, timings, api_calls):
             raise BatchLost(batch.pk)
         _supersede(ctx.flow, [item.record.id for item in items])
-        SyncRecord.objects.bulk_create(record_rows(ctx, run, items, now), batch_size=_CHUNK)
+        bulk.insert_many(SyncRecord, record_rows(ctx, run, items, now))
         _store_waits(ctx.flow, items)
         writeback.enqueue(ctx, items)
         _count(run, counts, len(items), now)

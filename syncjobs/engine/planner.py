@@ -13,8 +13,8 @@ from syncjobs.engine.items import Item, open_items
 from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
 from syncjobs.engine.workers import is_dead
-from syncjobs.mapping import MappingFailed, apply_mapping
-from syncjobs.models import CrossReference, Operation, RecordAction, RecordStatus, SyncFlow, Trigger
+from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
+from syncjobs.models import CrossReference, Operation, RecordAction, Trigger
 
 _CHUNK = 500
 
@@ -92,8 +92,12 @@ def map_items(ctx, items):
     mappable = [item for item in open_items(items) if item.action != RecordAction.VOID]
     if not mappable:
         return
-    context = selectors.mapping_context(
-        ctx.mapping, [item.record.data for item in mappable], ctx.options.time_zone
+    context = MappingContext(
+        value_maps=ctx.value_maps(),
+        lookups=selectors.fetch_lookups(
+            lookup_requests(ctx.mapping, [item.record.data for item in mappable])
+        ),
+        timezone=ctx.options.time_zone,
     )
     for item in mappable:
         map_item(ctx, item, context)
@@ -216,20 +220,7 @@ def compare_with_target(ctx, items, dry=False):
 
 
 def _worth_comparing(ctx, item):
-    return item.adopted or ctx.options.compare_before_update or has_reverse_flow(ctx)
-
-
-def has_reverse_flow(ctx):
-    """Whether some flow writes this flow's source object from its target object."""
-    if not hasattr(ctx, "_reverse"):
-        flow = ctx.flow
-        ctx._reverse = SyncFlow.objects.filter(
-            source_connector_id=flow.target_connector_id,
-            source_object=flow.target_object,
-            target_connector_id=flow.source_connector_id,
-            target_object=flow.source_object,
-        ).exists()
-    return ctx._reverse
+    return item.adopted or ctx.options.compare_before_update or ctx.has_reverse_flow()
 
 
 def _current_values(ctx, items):
@@ -242,7 +233,3 @@ def _current_values(ctx, items):
         chunk = ids[start : start + ctx.options.page_size]
         current.update(ctx.target.fetch_current(ctx.flow.target_object, chunk, fields))
     return current
-
-
-def waiting_items(items):
-    return [item for item in items if item.status == RecordStatus.WAITING]

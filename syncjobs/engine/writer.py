@@ -143,7 +143,12 @@ def _send(ctx, todo):
 def _write_item(item):
     if item.action == RecordAction.UPDATE and item.target:
         # Only the mapped fields: the rest of the target record stays as it is.
-        return WriteItem(key=item.record.id, payload=item.payload, target_id=item.target.id, update_fields=list(item.payload))
+        return WriteItem(
+            key=item.record.id,
+            payload=item.payload,
+            target_id=item.target.id,
+            update_fields=list(item.payload),
+        )
     return WriteItem(key=item.record.id, payload=item.payload)
 
 

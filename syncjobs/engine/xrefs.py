@@ -6,10 +6,10 @@ the target committed the create, the next attempt finds the claim, sees its work
 gone, and looks the record up by the match keys instead of creating it twice.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from syncjobs.adapters.base import TargetRef
-from syncjobs.engine import messages
+from syncjobs.engine import bulk, messages
 from syncjobs.models import CrossReference
 
 # Post-actions that must happen once per target record, never again after an update.
@@ -57,14 +57,34 @@ def insert(ctx, items, build):
     pinned to its item (another worker's claim, or a target already linked elsewhere).
     """
     rows = [build(item) for item in items]
+    if not rows:
+        return []
     try:
         with transaction.atomic():
-            CrossReference.objects.bulk_create(rows)
+            bulk.insert_many(CrossReference, rows)
     except IntegrityError:
         return _insert_one_by_one(items, rows)
+    _fetch_pks(rows)
     for item, row in zip(items, rows, strict=True):
         item.xref = row
     return []
+
+
+def _fetch_pks(rows):
+    """The primary keys of rows just inserted, found by their (unique) source side."""
+    first = rows[0]
+    found = dict(
+        CrossReference.objects.filter(
+            source_connector_id=first.source_connector_id,
+            source_object=first.source_object,
+            target_connector_id=first.target_connector_id,
+            target_object=first.target_object,
+            source_id__in=[row.source_id for row in rows],
+        ).values_list("source_id", "pk")
+    )
+    for row in rows:
+        row.pk = found[row.source_id]
+        row._state.adding = False
 
 
 def _insert_one_by_one(items, rows):
@@ -148,10 +168,28 @@ def linked(ctx, item, target, fingerprint, keep_actions=False):
 
 
 def save(ctx, items):
-    """Store the cross-references of ``items`` (one statement per 500)."""
+    """Store the cross-references of ``items``: one parameterised UPDATE, executed for many rows.
+
+    ``bulk_update`` builds one CASE per field and row and spends seconds per thousand rows in
+    the ORM; ``executemany`` of a plain UPDATE is batched by the driver on SQLite and PostgreSQL.
+    """
     rows = [item.xref for item in items if item.xref is not None and item.xref.pk]
-    if rows:
-        CrossReference.objects.bulk_update(rows, _SAVED_FIELDS, batch_size=500)
+    if not rows:
+        return
+    connection = connections[router.db_for_write(CrossReference)]
+    fields = [CrossReference._meta.get_field(name) for name in _SAVED_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(CrossReference._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(CrossReference._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def release_claims(items):

@@ -83,4 +83,7 @@ def test_a_mapping_failure_in_the_sandbox_names_record_field_and_reason(hub, san
     failed = SyncRecord.objects.get(run=result, status=RecordStatus.FAILED)
     assert failed.source_id == record_id and failed.error_field == "FSOCIALCRECODE"
     assert "field_x2Tax__c" in failed.error_message and "FSOCIALCRECODE" in failed.error_message
-    assert result.status == RunStatus.PARTIAL and result.created_count + result.updated_count + result.unchanged_count == 19
+    assert (
+        result.status == RunStatus.PARTIAL
+        and result.created_count + result.updated_count + result.unchanged_count == 19
+    )
