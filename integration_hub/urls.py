@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/operations/", include("syncjobs.urls")),
+    path("admin/console/", include("syncjobs.console.urls")),
     path("admin/", admin.site.urls),
     path("hooks/sync/", webhook.receive, name="sync-webhook"),
 ]

@@ -1,0 +1,23 @@
+"""Template filters of the records and mappings console: values shown as people read them."""
+
+import json
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pretty(value):
+    """``value`` as indented JSON (keys in their order, Chinese left readable)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+@register.filter
+def brief(value):
+    """A value in one line: text as is, objects and lists as compact JSON, nothing as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict | list | bool):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
