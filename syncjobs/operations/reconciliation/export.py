@@ -17,7 +17,7 @@ def filename(report):
 
 
 def subject(report):
-    total = sum(_problem_count(totals) for totals in (report.totals or {}).values())
+    total = sum(problem_count(totals) for totals in (report.totals or {}).values())
     return _("Reconciliation %(start)s – %(end)s: %(count)d differences") % {
         "start": report.period_start,
         "end": report.period_end,
@@ -164,5 +164,6 @@ def summary_text(report):
     return "\n".join(lines)
 
 
-def _problem_count(totals):
+def problem_count(totals):
+    """How many differences a kind's totals hold."""
     return sum(totals.get(problem, 0) for problem in PROBLEMS)
