@@ -20,15 +20,24 @@ class Planter:
     def __init__(self, hub):
         self.crm = build_client(hub.crm)
         self.erp = build_client(hub.erp)
-        self.account_id = next(iter(self.crm.query("AccountObj", [], field_projection=["_id"], page_size=1)))["_id"]
-        self.customer = next(iter(self.erp.query("BD_Customer", ["FNumber"], "", "FCUSTID ASC", page_size=1)))["FNumber"]
-        self.material = next(iter(self.erp.query("BD_MATERIAL", ["FNumber"], "", "FMATERIALID ASC", page_size=1)))[
-            "FNumber"
+        self.account_id = next(iter(self.crm.query("AccountObj", [], field_projection=["_id"], page_size=1)))[
+            "_id"
         ]
+        self.customer = next(
+            iter(self.erp.query("BD_Customer", ["FNumber"], "", "FCUSTID ASC", page_size=1))
+        )["FNumber"]
+        self.material = next(
+            iter(self.erp.query("BD_MATERIAL", ["FNumber"], "", "FMATERIALID ASC", page_size=1))
+        )["FNumber"]
 
     def crm_order(self, number, day, amount):
         """A CRM sales order; returns its ``_id``."""
-        data = {"name": number, "account_id": self.account_id, "order_time": ms(day), "order_amount": str(amount)}
+        data = {
+            "name": number,
+            "account_id": self.account_id,
+            "order_time": ms(day),
+            "order_amount": str(amount),
+        }
         return self.crm.create("SalesOrderObj", data)
 
     def erp_order(self, number, day, amount):

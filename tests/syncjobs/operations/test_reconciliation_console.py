@@ -44,7 +44,7 @@ def report(pair):
         kind="order",
         problem="missing_in_erp",
         crm_id="c2",
-        crm_number="=HYPERLINK(\"http://evil.example\")",
+        crm_number='=HYPERLINK("http://evil.example")',
         crm_amount=Decimal("20"),
     )
     return report
@@ -104,7 +104,10 @@ def test_finance_reviewers_read_and_export_but_never_request(finance_client, rep
 
 def test_staff_without_a_role_see_no_report(staff_client, report):
     for name, args in (("change", [report.pk]), ("export", [report.pk]), ("changelist", [])):
-        assert staff_client.get(reverse(f"admin:syncjobs_reconciliationreport_{name}", args=args)).status_code == 403
+        assert (
+            staff_client.get(reverse(f"admin:syncjobs_reconciliationreport_{name}", args=args)).status_code
+            == 403
+        )
 
 
 def test_the_workbook_keeps_formulas_as_text(admin_client_csrf, report):

@@ -99,7 +99,9 @@ def test_an_unreachable_system_fails_the_report_in_words(hub, planted, sandbox):
     assert "could not read" in report.message and "k3cloud" in report.message
 
 
-def test_the_report_page_and_the_workbook_show_the_differences(hub, planted, admin_client_csrf, finance_client):
+def test_the_report_page_and_the_workbook_show_the_differences(
+    hub, planted, admin_client_csrf, finance_client
+):
     report = run(hub)
     url = reverse("admin:syncjobs_reconciliationreport_change", args=[report.pk])
 
@@ -111,13 +113,21 @@ def test_the_report_page_and_the_workbook_show_the_differences(hub, planted, adm
     book = load_workbook(filename=BytesIO(export.content))
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(rows) == 1 + 4  # header and four differences
-    assert ("Orders", "Missing in the CRM", None, None, None, None, "REC-ERP-ONLY") in [row[:7] for row in rows]
+    assert ("Orders", "Missing in the CRM", None, None, None, None, "REC-ERP-ONLY") in [
+        row[:7] for row in rows
+    ]
     summary = list(book.worksheets[0].iter_rows(values_only=True))
     assert ("Orders", 5, 1605.0, 4, 1500.0, 3, 1, 1, 1, 1) in summary
 
 
 def test_the_scheduled_reconciliation_mails_the_workbook(hub, planted, integration_admin, finance_reviewer):
-    make_flow("orders-2", source=hub.crm, target=hub.erp, source_object="SalesOrderObj", target_object="SAL_SaleOrder")
+    make_flow(
+        "orders-2",
+        source=hub.crm,
+        target=hub.erp,
+        source_object="SalesOrderObj",
+        target_object="SAL_SaleOrder",
+    )
 
     done = reports.run_scheduled(today=date(2027, 4, 1), days=31)
 
