@@ -24,6 +24,10 @@ def _bad_request(message):
     return JsonResponse({"error": message}, status=400)
 
 
+def _optional_int(value):
+    return None if value is None else int(value)
+
+
 @csrf_exempt
 @require_POST
 def seed(request):
@@ -35,6 +39,8 @@ def seed(request):
         seed=int(body.get("seed", 42)),
         systems=body.get("systems"),
         flaws=body.get("flaws") is True,
+        orders=_optional_int(body.get("orders")),
+        lines=_optional_int(body.get("lines")),
     )
     return JsonResponse(result)
 

@@ -117,10 +117,12 @@ class Dataset:
     employees: list = field(default_factory=list)
 
 
-def build_dataset(size=50, seed=42, start=date(2026, 9, 1), flaws=False):
+def build_dataset(size=50, seed=42, start=date(2026, 9, 1), flaws=False, orders=None, lines=None):
     """Build the business for ``size`` customers (products, contacts and orders scale with it).
 
-    ``flaws`` adds the few bad records every real CRM holds (see ``add_flaws``).
+    ``flaws`` adds the few bad records every real CRM holds (see ``add_flaws``). ``orders``
+    (default ``size``) and ``lines`` per order (default 1 to 3 at random) shape a workload
+    for volume tests and the benchmark.
     """
     rng = random.Random(seed)
     data = Dataset()
@@ -130,8 +132,8 @@ def build_dataset(size=50, seed=42, start=date(2026, 9, 1), flaws=False):
     for customer in data.customers:
         for n in range(1 + (rng.random() < 0.5)):
             data.contacts.append(_contact(customer, n, rng))
-    for i in range(size):
-        data.orders.append(_order(i, rng, data, start))
+    for i in range(size if orders is None else orders):
+        data.orders.append(_order(i, rng, data, start, lines))
     if flaws:
         add_flaws(data, start)
     return data
@@ -207,10 +209,11 @@ def _contact(customer, n, rng):
     }
 
 
-def _order(i, rng, data, start):
+def _order(i, rng, data, start, line_count=None):
     customer = data.customers[rng.randrange(len(data.customers))]
     lines = []
-    for product in rng.sample(data.products, k=min(len(data.products), rng.randint(1, 3))):
+    count = rng.randint(1, 3) if line_count is None else line_count
+    for product in rng.sample(data.products, k=min(len(data.products), count)):
         lines.append(
             {
                 "product_number": product["number"],

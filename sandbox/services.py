@@ -8,12 +8,13 @@ from sandbox.models import CallLogEntry, SystemSwitches
 from sandbox.routers import SANDBOX_DB
 
 
-def seed(size=50, seed=42, systems=None, flaws=False):
+def seed(size=50, seed=42, systems=None, flaws=False, orders=None, lines=None):
     """Create a fresh tenant in each system from one coherent data set; return their details.
 
-    ``flaws`` adds a few deliberately bad records to the business (``dataset.add_flaws``).
+    ``flaws`` adds a few deliberately bad records to the business (``dataset.add_flaws``);
+    ``orders`` and ``lines`` (per order) shape the orders (``dataset.build_dataset``).
     """
-    dataset = build_dataset(size=size, seed=seed, flaws=flaws)
+    dataset = build_dataset(size=size, seed=seed, flaws=flaws, orders=orders, lines=lines)
     result = {}
     for name in systems or sorted(registry.SYSTEMS):
         with transaction.atomic(using=SANDBOX_DB):

@@ -72,9 +72,12 @@ class SandboxServer:
         response.raise_for_status()
         return response.json()
 
-    def seed(self, size=10, seed=42, systems=None):
-        """Create a fresh tenant per system; returns ``sandbox seed --json``'s dict."""
-        return self._post("seed", {"size": size, "seed": seed, "systems": systems})
+    def seed(self, size=10, seed=42, systems=None, **shape):
+        """Create a fresh tenant per system; returns ``sandbox seed --json``'s dict.
+
+        ``shape``: ``orders`` and ``lines`` per order, when a test needs that exact volume.
+        """
+        return self._post("seed", {"size": size, "seed": seed, "systems": systems, **shape})
 
     def set_faults(self, system, **values):
         return self._post(f"faults/{system}", values)
