@@ -25,7 +25,7 @@ class Pruned:
     webhook_events: int = 0
 
 
-def prune(now=None, days=None):
+def prune(now=None, days=None, batch=SLICE):
     """Delete settled record logs and webhook events older than the retention period."""
     now = now or timezone.now()
     days = settings.INTEGRATION_HUB_RECORD_RETENTION_DAYS if days is None else days
@@ -33,13 +33,13 @@ def prune(now=None, days=None):
     # A record someone intervened on keeps its log: interventions are kept for good.
     records = SyncRecord.objects.filter(status__in=SETTLED, created_at__lt=cutoff, interventions__isnull=True)
     events = WebhookEvent.objects.filter(received_at__lt=cutoff)
-    return Pruned(records=_delete_in_slices(records), webhook_events=_delete_in_slices(events))
+    return Pruned(records=_delete_in_slices(records, batch), webhook_events=_delete_in_slices(events, batch))
 
 
-def _delete_in_slices(queryset):
+def _delete_in_slices(queryset, batch):
     deleted = 0
     while True:
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:SLICE])
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch])
         if not ids:
             return deleted
         deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]

@@ -1,0 +1,147 @@
+"""Alert mails: what triggers them, who gets them, and at most one per cause per hour."""
+
+from datetime import timedelta
+from importlib import import_module
+from smtplib import SMTPException
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+from django_q.models import OrmQ, Schedule
+
+from connectors import quota
+from connectors.guard import connector_breaker
+from syncjobs.models import AlertNotice, RunStatus
+from syncjobs.operations import alerts, schedules
+from syncjobs.operations.alerts import Alert, claim, send_alerts
+from tests.syncjobs.factories import make_flow, make_k3cloud, make_run
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenBackend(BaseEmailBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, messages):
+        raise SMTPException("mail server unavailable")
+
+
+@pytest.fixture(autouse=True)
+def three_in_a_row(settings):
+    settings.INTEGRATION_HUB_ALERT_FAILED_RUNS = 3
+    settings.INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = 15
+
+
+def fail_runs(flow, count, message="K3Cloud answered HTTP 500"):
+    for _ in range(count):
+        make_run(flow, status=RunStatus.FAILED, message=message)
+
+
+def test_a_flow_failing_three_runs_in_a_row_is_mailed_to_the_integration_admins(
+    integration_admin, finance_reviewer
+):
+    flow = make_flow("customers")
+    fail_runs(flow, 3)
+
+    assert send_alerts() == ["flow-failing:customers"]
+
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.com"]
+    assert "“Customers” failed 3 runs in a row" in message.subject
+    assert "K3Cloud answered HTTP 500" in message.body
+
+
+def test_a_success_among_the_last_runs_is_no_alert(integration_admin):
+    flow = make_flow("customers")
+    fail_runs(flow, 2)
+    make_run(flow, status=RunStatus.SUCCEEDED)
+    fail_runs(flow, 2)
+    make_run(flow, status=RunStatus.RUNNING)  # unfinished runs are not counted
+
+    assert send_alerts() == []
+    assert mail.outbox == []
+
+
+def test_one_mail_per_cause_per_hour(integration_admin):
+    fail_runs(make_flow("customers"), 3)
+    now = timezone.now()
+
+    assert send_alerts(now) == ["flow-failing:customers"]
+    assert send_alerts(now + timedelta(minutes=59)) == []
+    assert send_alerts(now + timedelta(minutes=61)) == ["flow-failing:customers"]
+
+    assert len(mail.outbox) == 2
+    notice = AlertNotice.objects.get()
+    assert notice.sent_count == 2 and notice.first_sent_at == now
+
+
+def test_only_one_of_two_simultaneous_checks_may_mail_a_cause():
+    alert, now = Alert("queue-stalled", "subject", "body"), timezone.now()
+
+    assert [claim(alert, now), claim(alert, now)] == [True, False]
+
+
+def test_an_open_breaker_and_a_used_up_quota_are_mailed(integration_admin):
+    erp = make_k3cloud("erp")
+    breaker = connector_breaker(erp.connector_key)
+    for _ in range(breaker.fail_max):
+        breaker.record_failure()
+    quota.note_exhausted(erp.connector_key, timezone.now() + timedelta(hours=5))
+
+    assert sorted(send_alerts()) == ["breaker-open:k3cloud:erp", "quota-exhausted:k3cloud:erp"]
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert "circuit breaker is open" in subjects[0] and "daily API quota" in subjects[1]
+
+
+def test_queued_tasks_that_stopped_moving_are_mailed(integration_admin):
+    now = timezone.now()
+    OrmQ.objects.create(key="integration_hub", payload="x", lock=now - timedelta(minutes=20))
+
+    assert send_alerts(now) == ["queue-stalled"]
+    assert "20 minutes" in mail.outbox[0].subject
+    assert alerts.stalled_queue(now - timedelta(minutes=10)) == []  # waited 10 minutes then
+
+
+def test_nothing_is_claimed_when_nobody_can_be_mailed():
+    fail_runs(make_flow("customers"), 3)
+
+    assert send_alerts() == []
+    assert not AlertNotice.objects.exists()
+
+
+def test_a_mail_that_cannot_be_sent_leaves_the_cause_to_the_next_check(integration_admin, settings):
+    fail_runs(make_flow("customers"), 3)
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
+
+    with pytest.raises(SMTPException):
+        send_alerts()
+
+    assert not AlertNotice.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_alerts() == ["flow-failing:customers"]
+
+
+def test_the_checks_are_scheduled_and_their_tasks_exist():
+    installed = {s.name: s for s in Schedule.objects.filter(name__startswith="Integration Hub:")}
+
+    assert set(installed) == {spec["name"] for spec in schedules.SCHEDULES}
+    assert installed["Integration Hub: alert check"].minutes == 5
+    for schedule in installed.values():
+        module, name = schedule.func.rsplit(".", 1)
+        assert callable(getattr(import_module(module), name))
+
+
+def test_installing_the_schedules_again_keeps_an_administrators_changes():
+    Schedule.objects.filter(name="Integration Hub: alert check").update(minutes=10)
+
+    schedules.install(Schedule)
+
+    assert Schedule.objects.get(name="Integration Hub: alert check").minutes == 10
+
+
+def test_the_alert_task_returns_what_it_mailed(integration_admin):
+    from syncjobs.operations import tasks
+
+    fail_runs(make_flow("orders"), 3)
+    assert tasks.check_alerts() == ["flow-failing:orders"]
