@@ -9,6 +9,9 @@ class SyncjobsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_grant_new_permissions, sender=self, dispatch_uid="syncjobs_roles")
+        from syncjobs import schedules
+
+        schedules.connect_signals(self)
 
 
 def _grant_new_permissions(using="default", **kwargs):

@@ -22,6 +22,8 @@ from syncjobs.mapping.transforms import key_text
 from syncjobs.models import RecordStatus, WriteBack, WriteBackStatus
 
 MAX_ATTEMPTS = 5
+# A Retry-After up to this many seconds is waited out in the drain; longer ones reschedule.
+SHORT_PAUSE = 5.0
 _CANDIDATES = 20
 
 
@@ -74,31 +76,35 @@ class DrainResult:
     stopped: str = ""  # why draining stopped early (quota, breaker), if it did
 
 
-def drain(worker, limit=500, budget_seconds=50.0, clock=timezone.now, sleep=time.sleep, rng=None):
+def drain(worker, limit=500, budget_seconds=50.0, clock=timezone.now, sleep=time.sleep, rng=None, flow=None):
     """Send due write-backs, oldest first, until none is due, ``limit`` are sent or time is up.
 
     Each row is claimed by compare-and-set, so several drainers never send one twice.
+    ``flow`` limits the drain to that flow's write-backs.
     """
     result, rng = DrainResult(), rng or random.Random()
     deadline = time.monotonic() + budget_seconds
     adapters = {}
     while result.done + result.failed < limit and time.monotonic() < deadline:
-        row = _claim(worker, clock())
+        row = _claim(worker, clock(), flow)
         if row is None:
             break
         adapter = adapters.setdefault(row.connector_id, adapter_for(row.connector))
         stop = _send(row, adapter, worker, clock(), rng, result)
-        if stop:
+        if isinstance(stop, float):
+            sleep(stop)  # the connector asked for a short pause (Retry-After): honour it, then go on
+        elif stop:
             result.stopped = stop
             break
     return result
 
 
-def _claim(worker, now):
+def _claim(worker, now, flow=None):
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    candidates = (
-        WriteBack.objects.filter(status=WriteBackStatus.PENDING).filter(due).order_by("id")
-    ).values_list("pk", flat=True)[:_CANDIDATES]
+    pending = WriteBack.objects.filter(status=WriteBackStatus.PENDING).filter(due)
+    if flow is not None:
+        pending = pending.filter(flow=flow)
+    candidates = pending.order_by("id").values_list("pk", flat=True)[:_CANDIDATES]
     for pk in candidates:
         claimed = WriteBack.objects.filter(pk=pk, status=WriteBackStatus.PENDING).update(
             status=WriteBackStatus.RUNNING, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1
@@ -129,6 +135,10 @@ def _failed(row, error, worker, now, rng, result):
         )
         return kind
     message = getattr(error, "message", str(error))
+    pause = getattr(error, "retry_after", None)
+    if kind == retry.RETRY and pause and pause <= SHORT_PAUSE:
+        _finish(row, worker, status=WriteBackStatus.PENDING, next_attempt_at=None, attempts=F("attempts") - 1)
+        return float(pause)
     if kind in (retry.RETRY, retry.UNKNOWN) and row.attempts < MAX_ATTEMPTS:
         wait = rng.uniform(0, min(300.0, 2.0 * 2**row.attempts))
         _finish(

@@ -138,8 +138,11 @@ def run_all_in_dependency_order(flows=None, user=None, inline=False, progress=No
     return [run_now(flow, user=user, progress=progress, **context) for flow in flows]
 
 
-def run_flows_in_order(flow_ids, user=None):
+def run_flows_in_order(flow_ids, user_id=None):
     """The queued form of ``run_all_in_dependency_order``: each flow to the end, in order."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     flows = SyncFlow.objects.in_bulk(flow_ids)
     finished = []
     for flow_id in flow_ids:

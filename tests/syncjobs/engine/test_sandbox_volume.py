@@ -1,7 +1,6 @@
 """1,000 malformed records among 10,000: the rest sync, each failure says record, field and reason."""
 
 import random
-import time
 
 import pytest
 
@@ -46,22 +45,18 @@ def test_one_thousand_malformed_among_ten_thousand_leave_nine_thousand_synced(db
     make_mapping(flow, "FName", "name", required=True, position=1)
     make_mapping(flow, "FDescription", "remark", "value_map", {"map": "remarks"}, position=2)
     make_mapping(flow, "FTEL", "tel", position=3)
-    started = time.monotonic()
 
     run = sync.run_now(flow, sleep=lambda s: None, rng=random.Random(1))
 
-    seconds = time.monotonic() - started
     assert run.status == RunStatus.PARTIAL
     assert (run.read_count, run.created_count, run.failed_count) == (TOTAL, TOTAL - MALFORMED, MALFORMED)
     failures = SyncRecord.objects.filter(run=run, status=RecordStatus.FAILED)
     assert failures.count() == MALFORMED
     assert set(failures.values_list("error_field", flat=True)) == {"FDescription"}
-    sample = failures.order_by("?")[:50]
+    sample = list(failures.order_by("id"))[::20]
     for record in sample:
         assert record.source_number and record.source_number in record.error_message
         assert "FDescription" in record.error_message and "remarks" in record.error_message
         assert "客户资料已更新" in record.error_message
     saves = hub.calls("k3cloud", "BatchSave")
     assert len(saves) == TOTAL // 500
-    calls = [(c["operation"], c["elapsed_ms"]) for c in hub.calls("k3cloud")]
-    print(f"\n{TOTAL} records in {seconds:.1f} s; {run.timings}; {calls}")
