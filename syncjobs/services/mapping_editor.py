@@ -51,6 +51,20 @@ def save_mapping(flow, rows, user=None):
     return record_mapping_version(flow, user=user)
 
 
+def dry_run(flow, rows, limit=None):
+    """What a full resync with unsaved ``rows`` would do to the first ``limit`` source records.
+
+    A ``DryRunReport`` (per record: create, update, unchanged or failed, with the fields that
+    would change); reads both systems, writes nothing. Raises ``PreviewFailed`` like ``preview``.
+    """
+    try:
+        return sync.dry_run(flow, rows=list(rows), full=True, limit=limit)
+    except (ConnectorError, CredentialDecryptionError, OptionsError) as exc:
+        raise PreviewFailed(
+            _("The dry run could not read the source: %(error)s") % {"error": getattr(exc, "message", exc)}
+        ) from exc
+
+
 def preview(flow, rows, source_id):
     """Evaluate unsaved ``rows`` against source record ``source_id``; a ``Preview``.
 

@@ -4,6 +4,8 @@ import json
 
 from django import template
 
+from syncjobs.models import RecordAction, RecordStatus
+
 register = template.Library()
 
 
@@ -21,3 +23,12 @@ def brief(value):
     if isinstance(value, dict | list | bool):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+@register.filter
+def outcome_label(code):
+    """The label of a record action or status code (``create`` → Create), else the code."""
+    for choices in (RecordAction, RecordStatus):
+        if code in choices.values:
+            return choices(code).label
+    return code

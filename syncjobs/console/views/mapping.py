@@ -22,15 +22,21 @@ def _flow(flow_id):
 
 
 def editor(request, flow_id):
-    """GET shows the saved rows; POST previews them (``_preview``) or saves them as a version."""
+    """GET shows the saved rows; POST previews them on one record (``_preview``), dry-runs them
+    on the first records of the source (``_dry_run``), or saves them as a version."""
     require(request, CHANGE_FLOWS)
     flow = _flow(flow_id)
     formset = row_formset(rows=snapshot_rows(flow), data=request.POST if request.method == "POST" else None)
-    preview, preview_error = None, ""
+    preview, report, problem = None, None, ""
     if request.method == "POST" and formset.is_valid():
         if "_preview" in request.POST:
             require(request, RUN_FLOWS)
-            preview, preview_error = _preview(flow, formset.rows(), request.POST.get("preview_source", ""))
+            preview, problem = _tried(
+                mapping_editor.preview, flow, formset.rows(), request.POST.get("preview_source", "")
+            )
+        elif "_dry_run" in request.POST:
+            require(request, RUN_FLOWS)
+            report, problem = _tried(mapping_editor.dry_run, flow, formset.rows())
         else:
             return _save(request, flow, formset.rows())
     return render(
@@ -40,7 +46,8 @@ def editor(request, flow_id):
         flow=flow,
         formset=formset,
         preview=preview,
-        preview_error=preview_error,
+        dry_run=report,
+        preview_error=problem,
         preview_source=request.POST.get("preview_source", ""),
         recent_sources=_recent_sources(flow),
         can_preview=request.user.has_perm(RUN_FLOWS),
@@ -49,9 +56,10 @@ def editor(request, flow_id):
     )
 
 
-def _preview(flow, rows, source_id):
+def _tried(action, *args):
+    """``(result, "")``, or ``(None, message)`` when the preview or dry run could not be made."""
     try:
-        return mapping_editor.preview(flow, rows, source_id), ""
+        return action(*args), ""
     except mapping_editor.PreviewFailed as exc:
         return None, str(exc)
 

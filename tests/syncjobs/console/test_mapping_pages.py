@@ -69,6 +69,20 @@ def test_a_preview_shows_the_payload_and_the_changes_without_saving(admin_client
     assert 'value="{name} / {account_no}"' in page  # the unsaved row stays on the page
 
 
+def test_a_dry_run_of_unsaved_rows_counts_what_a_full_resync_would_do(admin_client_csrf, customers, crm):
+    add_accounts(crm, 3)
+    run_now(customers)
+
+    response = editor_post(
+        admin_client_csrf, customers, **{"rows-1-source_path": "account_no", "_dry_run": "Dry run"}
+    )
+
+    page = response.content.decode()
+    assert response.context["dry_run"].counts["update"] == 3
+    assert "Update: 3" in page and "<code>FName</code>: Account 2 → C0002" in page
+    assert FieldMapping.objects.get(flow=customers, target_path="FName").source_path == "name"
+
+
 def test_a_preview_of_a_missing_record_says_so(admin_client_csrf, customers):
     response = editor_post(admin_client_csrf, customers, preview_source="nope", _preview="Preview")
 
