@@ -1,13 +1,16 @@
-"""The one-command demo: an admin login and two connectors on freshly seeded sandboxes.
+"""The one-command demo: an admin login, two connectors on seeded sandboxes, the scenario flows.
 
-Everything here is idempotent: running the demo again keeps the tenants, the connectors and
-the login it made the first time, so nothing is seeded or created twice.
+Everything here is idempotent: running the demo again keeps the tenants, the connectors,
+the flows and the login it made the first time, so nothing is seeded or created twice.
+The sandboxes are driven through their control API over HTTP, so the demo works the same
+against the server it starts itself and against one already running (tests, CI).
 """
 
 import json
 import secrets
 from dataclasses import dataclass
 
+import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,6 +18,7 @@ from django.db import transaction
 
 from syncjobs.models import AuthMode, Connector, System
 from syncjobs.services.roles import INTEGRATION_ADMINS
+from syncjobs.services.scenarios import install_scenarios
 
 DEMO_USERNAME = "admin"
 CRM_SLUG = "demo-crm"
@@ -54,21 +58,40 @@ def ensure_admin():
     return login
 
 
+class SandboxControl:
+    """The control API (``/sandbox/control/``) of the sandbox server at ``base_url``."""
+
+    def __init__(self, base_url, timeout=600):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def seed(self, size, seed=42, flaws=True):
+        """A fresh tenant per sandbox from one business (with its deliberate flaws); their details."""
+        return self._post("seed", {"size": size, "seed": seed, "flaws": flaws})
+
+    def simulate(self, system, **options):
+        """Let a sandbox's users act on the data it holds (``sandbox simulate``); what they did."""
+        return self._post(f"simulate/{system}", options)
+
+    def _post(self, path, body):
+        response = requests.post(f"{self.base_url}/sandbox/control/{path}", json=body, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()
+
+
 def ensure_connectors(base_url, size=200):
     """The CRM and ERP connectors pointing at the sandboxes served at ``base_url``.
 
-    Seeds one tenant per sandbox the first time; afterwards only follows ``base_url``
-    (the demo may be served on another port).
+    Seeds one tenant per sandbox the first time, deliberately bad records included;
+    afterwards only follows ``base_url`` (the demo may be served on another port).
     """
-    from sandbox import services as sandbox_services
-
     crm = Connector.objects.filter(slug=CRM_SLUG).first()
     erp = Connector.objects.filter(slug=ERP_SLUG).first()
     if crm and erp:
         _follow_base_url(crm, base_url, crm_url=True)
         _follow_base_url(erp, base_url, crm_url=False)
         return DemoConnectors(crm, erp, seeded=False)
-    tenants = sandbox_services.seed(size=size, seed=42)
+    tenants = SandboxControl(base_url).seed(size=size, seed=42)
     with transaction.atomic():
         crm = _crm_connector(base_url, tenants["fxiaoke"])
         erp = _erp_connector(base_url, tenants["k3cloud"])
@@ -110,3 +133,8 @@ def _follow_base_url(connector, base_url, crm_url):
     if connector.base_url != wanted:
         connector.base_url = wanted
         connector.save(update_fields=["base_url", "updated_at"])
+
+
+def ensure_flows(connectors):
+    """The scenario flows between the demo's connectors; the slugs of those created now."""
+    return install_scenarios(connectors.crm, connectors.erp)

@@ -1,43 +1,210 @@
 """``manage.py demo``: the product on its sandboxes, in one command."""
 
+import sys
+import time
+
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from integration_hub.serving import ConsoleServer
 from sandbox.routers import SANDBOX_DB
-from syncjobs.services import demo
+from syncjobs.engine.dispatch import QueueDispatcher
+from syncjobs.management.progress import ProgressBar, table
+from syncjobs.services import demo, demo_sync
+from syncjobs.services.demo_sync import run_demo_sync
 
 
 class Command(BaseCommand):
-    help = "Seed both sandboxes, connect the hub to them and serve the console with a worker."
+    help = (
+        "Seed both sandboxes, connect the hub to them, install the scenario flows, sync everything "
+        "once and serve the console with a worker that keeps syncing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="do the set-up and sync, then exit")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--size", type=int, default=200, help="customers in the seeded business")
+        parser.add_argument(
+            "--sandbox-url",
+            help="use the sandboxes of a server already running there (e.g. http://127.0.0.1:8765) "
+            "instead of serving them from this process",
+        )
 
-    def handle(self, *args, no_serve, host, port, size, **options):
-        call_command("migrate", verbosity=0)
-        call_command("migrate", database=SANDBOX_DB, verbosity=0)
-        server = ConsoleServer(host, port).start()
+    def handle(self, *args, no_serve, host, port, size, sandbox_url, **options):
+        started = time.monotonic()
+        self._migrate(own_sandbox=not sandbox_url)
+        server = None if sandbox_url else ConsoleServer(host, port).start()
         try:
+            base_url = sandbox_url.rstrip("/") if sandbox_url else server.base_url
             login = demo.ensure_admin()
-            connectors = demo.ensure_connectors(server.base_url, size=size)
-            if connectors.seeded:
-                self.stdout.write(_("Seeded both sandboxes and created their connectors."))
+            connectors = self._set_up(base_url, size)
+            result = run_demo_sync(connectors.erp, base_url, reporter=Reporter(self))
+            self._summary(result)
+            if no_serve:
+                self._send_write_backs()
+                self._wall_time(started)
+                return
+            self._wall_time(started)
+            server = server or ConsoleServer(host, port).start()
+            server.start_worker()
+            self._queue_write_backs()
             self._print_login(server.base_url, login)
-        except BaseException:
-            server.stop()
-            raise
-        if no_serve:
-            server.stop()
+            self.stdout.write(_("Press Ctrl-C to stop the web server and the worker."))
+            server.wait()
+            server = None
+        finally:
+            if server is not None:
+                server.stop()
+
+    def _migrate(self, own_sandbox):
+        call_command("migrate", verbosity=0)
+        if own_sandbox:
+            if not settings.SANDBOX_ENABLED:
+                raise CommandError(
+                    _("The sandboxes are switched off (INTEGRATION_HUB_SANDBOX_ENABLED); give --sandbox-url.")
+                )
+            call_command("migrate", database=SANDBOX_DB, verbosity=0)
+
+    def _set_up(self, base_url, size):
+        connectors = demo.ensure_connectors(base_url, size=size)
+        if connectors.seeded:
+            self.stdout.write(_("Seeded both sandboxes and created their connectors."))
+        else:
+            self.stdout.write(_("Using the sandboxes and connectors of an earlier demo run (no reseeding)."))
+        created = demo.ensure_flows(connectors)
+        if created:
+            self.stdout.write(_("Installed the scenario flows: %(flows)s.") % {"flows": ", ".join(created)})
+        return connectors
+
+    def _summary(self, result):
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Summary")))
+        headers = [
+            pgettext("sync summary column", "flow"),
+            pgettext("sync summary column", "read"),
+            pgettext("sync summary column", "created"),
+            pgettext("sync summary column", "updated"),
+            pgettext("sync summary column", "unchanged"),
+            pgettext("sync summary column", "failed"),
+            pgettext("sync summary column", "waiting"),
+            pgettext("sync summary column", "seconds"),
+            pgettext("sync summary column", "CRM calls"),
+            pgettext("sync summary column", "ERP calls"),
+        ]
+        rows = [
+            [
+                s.slug,
+                s.read,
+                s.created,
+                s.updated,
+                s.unchanged,
+                s.failed,
+                s.waiting,
+                f"{s.seconds:.1f}",
+                s.calls.get("fxiaoke", 0),
+                s.calls.get("k3cloud", 0),
+            ]
+            for s in result.summaries
+        ]
+        for line in table(headers, rows):
+            self.stdout.write("  " + line)
+        self._problems(result)
+
+    def _send_write_backs(self):
+        pending = demo_sync.pending_write_backs()
+        if not pending:
             return
-        server.start_worker()
-        self.stdout.write(_("Press Ctrl-C to stop the web server and the worker."))
-        server.wait()
+        self.stdout.write(
+            _(
+                "Writing %(count)d ERP numbers back onto CRM records, one call each within the CRM's rate "
+                "limit (they never hold up the flows)…"
+            )
+            % {"count": pending}
+        )
+        result = demo_sync.send_write_backs()
+        self.stdout.write(
+            _("  %(done)d written, %(failed)d failed, %(left)d left for the next run.")
+            % {"done": result.done, "failed": result.failed, "left": demo_sync.pending_write_backs()}
+        )
+
+    def _queue_write_backs(self):
+        pending = demo_sync.pending_write_backs()
+        if pending:
+            QueueDispatcher().drain_write_backs()
+            self.stdout.write(
+                _("The worker writes %(count)d ERP numbers back onto CRM records in the background.")
+                % {"count": pending}
+            )
+
+    def _wall_time(self, started):
+        self.stdout.write(_("Wall time: %(seconds).1f s") % {"seconds": time.monotonic() - started})
+
+    def _problems(self, result):
+        for summary in result.summaries:
+            if summary.status == "failed" and summary.message:
+                self.stdout.write(self.style.ERROR(f"  {summary.slug}: {summary.message}"))
+        if result.problems:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Records that did not sync, and why (%(count)d):") % {"count": len(result.problems)}
+                )
+            )
+        for record in result.problems:
+            reason = Truncator(record.error_message).chars(300)
+            self.stdout.write(f"  · {record.flow.slug} [{record.get_status_display()}] {reason}")
+        if result.open_problems:
+            self.stdout.write(
+                _(
+                    "%(count)d records need attention in all: open Records in the console, filter by "
+                    "status, fix the mapping or the data, and re-run them."
+                )
+                % {"count": result.open_problems}
+            )
 
     def _print_login(self, base_url, login):
         self.stdout.write(_("Console: %(url)s/admin/") % {"url": base_url})
         self.stdout.write(_("Sign in as %(username)s with password %(password)s") % login.__dict__)
+
+
+class Reporter:
+    """Tells the person at the terminal what the demo's sync is doing."""
+
+    def __init__(self, command):
+        self.command = command
+        self.out = command.stdout
+        self.interactive = sys.stdout.isatty() and self.out._out is sys.stdout
+        self.bar = None
+
+    def phase(self, number):
+        heading = {
+            1: _("Syncing master data and CRM → ERP, parents first"),
+            2: _("Syncing what the ERP did back to the CRM"),
+        }[number]
+        self.out.write(self.command.style.MIGRATE_HEADING(heading))
+
+    def started(self, flow):
+        self.bar = ProgressBar(self.out, flow.slug, self.interactive)
+        return self.bar
+
+    def finished(self, flow, run):
+        self.bar.finish(run)
+
+    def simulated(self, what):
+        self.out.write(
+            _(
+                "  The ERP's users at work: %(orders)d orders audited, %(notices)d delivery notices and "
+                "%(outstocks)d outbound documents made, %(receipts)d receipts recorded."
+            )
+            % {
+                "orders": what.get("audited_orders", 0),
+                "notices": what.get("delivery_notices", 0),
+                "outstocks": what.get("outstocks", 0),
+                "receipts": what.get("receipts", 0),
+            }
+        )
