@@ -13,9 +13,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.admin.flow_operations import FlowOperationsMixin
+from syncjobs.admin.widgets import SuggestingTextInput
 from syncjobs.mapping import mapping_errors
 from syncjobs.models import FieldMapping, SyncFlow
 from syncjobs.resources import SyncFlowResource
+from syncjobs.scenarios.objects import object_choices
 from syncjobs.services import flows as flow_service
 from syncjobs.services.mapping_versions import record_mapping_version
 
@@ -90,6 +92,12 @@ class SyncFlowAdmin(FlowOperationsMixin, ImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(latest_version_number=Max("mapping_versions__number"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("source_object", "target_object"):
+            # Suggestions (leads included) while typing; any other object may be entered.
+            kwargs["widget"] = SuggestingTextInput(object_choices, f"{db_field.name}-choices")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("source"))
     def source(self, flow):
