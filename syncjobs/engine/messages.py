@@ -166,3 +166,11 @@ def paused(flow, error, until):
         "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
         "reason": getattr(error, "message", None) or str(error),
     }
+
+
+def batch_call_failed(item, error, system):
+    return record_error(
+        item,
+        _("a call to %(system)s for this record's batch failed: %(error)s. Re-run the record.")
+        % {"system": system, "error": getattr(error, "message", None) or str(error)},
+    )

@@ -4,12 +4,14 @@ import logging
 import time
 from collections import Counter
 
-from syncjobs.engine import batches, dependencies, messages, outcomes
+from connectors.errors import ConnectorError
+from syncjobs.engine import batches, dependencies, messages, outcomes, retry
 from syncjobs.engine.items import Item, open_items
 from syncjobs.engine.planner import plan
 from syncjobs.engine.postactions import run_post_actions
 from syncjobs.engine.retry import DeferBatch, PauseRun
 from syncjobs.engine.writer import write_items
+from syncjobs.models import RecordStatus
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
     records = batches.load_records(batch)
     items = [Item(record) for record in records]
     try:
-        items = plan(ctx, records, resolve_parents=dependencies.resolver(ctx, sync_parent, depth))
+        items = _plan(ctx, records, dependencies.resolver(ctx, sync_parent, depth), beat)
         watch.lap("plan")
         beat()
         write_items(ctx, items, beat)
@@ -54,12 +56,48 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
         watch.lap("post_actions")
     except STOPS:
         raise
+    except ConnectorError as error:
+        # A call for the whole batch (a lookup, a target read) failed after its retries.
+        if retry.classify(error) in (retry.PAUSE, retry.DEFER):
+            # An open circuit breaker or a used-up quota: hand the batch back, spend nothing.
+            raise retry.stop_for(error, ctx.clock()) from error
+        _fail_open(ctx, items, error)
     except Exception as error:  # noqa: BLE001 - a bug must not stop the run: its records fail, visibly
         logger.exception("Batch %s of run %s failed unexpectedly", batch.seq, run.pk)
         for item in open_items(items):
             item.fail(messages.internal_error(item, error), code=type(error).__name__)
     counts = outcomes.store(ctx, run, batch, items, watch.as_dict(), call_delta(ctx, calls_before))
     return items, counts
+
+
+def _plan(ctx, records, resolve, beat):
+    """Plan the batch, retrying with backoff when a lookup in the target fails transiently."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return plan(ctx, records, resolve_parents=resolve)
+        except ConnectorError as error:
+            if (
+                retry.classify(error) not in (retry.RETRY, retry.UNKNOWN)
+                or attempt >= ctx.options.max_attempts
+            ):
+                raise
+            beat()
+            ctx.sleep(retry.backoff(ctx, attempt, getattr(error, "retry_after", None)))
+
+
+def _fail_open(ctx, items, error):
+    status = (
+        RecordStatus.DEAD if retry.classify(error) in (retry.RETRY, retry.UNKNOWN) else RecordStatus.FAILED
+    )
+    system = ctx.flow.target_connector.get_system_display()
+    for item in open_items(items):
+        item.fail(
+            messages.batch_call_failed(item, error, system),
+            code=getattr(error, "code", "") or "",
+            status=status,
+        )
 
 
 def call_snapshot(ctx):
