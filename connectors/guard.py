@@ -30,11 +30,12 @@ def connector_breaker(connector_key, state=None, clock=time.time):
 class CallGuard:
     """Guards the calls of one connector (``connector_key``) in one client."""
 
-    def __init__(self, connector_key, state=None, clock=time.time):
+    def __init__(self, connector_key, state=None, clock=None):
         self.connector_key = connector_key
         self.state = state if state is not None else get_state()
-        self.clock = clock
-        self.breaker = connector_breaker(connector_key, self.state, clock)
+        # The shared state's clock by default, so a test's frozen clock drives the cool-down too.
+        self.clock = clock or getattr(self.state, "clock", time.time)
+        self.breaker = connector_breaker(connector_key, self.state, self.clock)
 
     def call(self, fn):
         """Run ``fn()`` (a call with its retries) through the breaker; return its result."""
