@@ -120,6 +120,11 @@ class PayloadForm(forms.Form):
             self.fields[f"new_path_{number}"] = forms.CharField(label=_("new field"), required=False)
             self.fields[f"new_value_{number}"] = forms.CharField(label=_("value"), required=False)
 
+    def offer_paths(self, list_id):
+        """Let the new-field inputs suggest paths from the ``<datalist>`` with ``list_id``."""
+        for number in range(NEW_FIELDS):
+            self.fields[f"new_path_{number}"].widget.attrs["list"] = list_id
+
     def existing_rows(self):
         """``[(path, value field, remove field)]`` for the template."""
         return [(path, self[f"value_{n}"], self[f"remove_{n}"]) for n, path in enumerate(self.paths)]

@@ -21,6 +21,7 @@ from syncjobs.console.views.base import (
     require,
 )
 from syncjobs.models import RecordStatus, SyncFlow, SyncRecord
+from syncjobs.queries import pickers
 from syncjobs.queries.failures import OPEN_STATUSES, error_classes, open_counts, open_records
 from syncjobs.queries.timeline import record_timeline
 from syncjobs.services import records as record_service
@@ -112,6 +113,7 @@ def replay(request, record_id):
         report(request, _("Only failed, dead or waiting records can be replayed."), ok=False)
         return redirect(_timeline_url(record))
     form = PayloadForm(starting_payload(record), request.POST or None)
+    form.offer_paths("rc-target-fields")
     if request.method == "POST" and form.is_valid():
         try:
             intervention = replay_record(record, form.edited, request.user, form.cleaned_data["reason"])
@@ -126,7 +128,16 @@ def replay(request, record_id):
         _("Edit and replay %(record)s") % {"record": record.source_number or record.source_id},
         record=record,
         form=form,
+        target_fields=_target_fields(record.flow),
     )
+
+
+def _target_fields(flow):
+    """The target's field paths, offered while typing a new field (none if the system is unreachable)."""
+    try:
+        return pickers.field_choices(flow.target_connector, flow.target_object)
+    except pickers.PickerUnavailable:
+        return []
 
 
 def failures(request, flow_id):

@@ -115,7 +115,23 @@
     link.href = url + "?" + query.toString();
   }
 
+  /* A setting that matters only for one choice of another is shown only then. */
+  function showDependentFields(row) {
+    var pairs = [["-value_map-unmapped", "-value_map-default", ["default"]],
+                 ["-constant-value_kind", "-constant-value", ["text", "integer"]],
+                 ["-default-value_kind", "-default-value", ["text", "integer"]]];
+    pairs.forEach(function (pair) {
+      var chooser = row.querySelector("select[name$='" + pair[0] + "']");
+      var field = row.querySelector("input[name$='" + pair[1] + "']");
+      if (!chooser || !field) { return; }
+      var update = function () { field.closest(".rc-param").hidden = pair[2].indexOf(chooser.value) < 0; };
+      chooser.addEventListener("change", update);
+      update();
+    });
+  }
+
   function setUpRow(row) {
+    showDependentFields(row);
     setUpPickers(row);
     transformSelect(row).addEventListener("change", function () { showParams(row); });
     var map = row.querySelector("select[name$='-value_map-map']");
