@@ -8,6 +8,7 @@ from syncjobs.admin import (  # noqa: F401  (registration on import)
     mapping_version,
     operations,
     record,
+    record_intervention,
     run,
     value_map,
 )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from syncjobs.models import RecordIntervention, SyncRecord, SyncRun
 from syncjobs.services.mapping_versions import record_mapping_version
+from syncjobs.services.records import mark_records
 from tests.syncjobs.factories import make_flow, make_mapping, make_records, make_run, make_value_map
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,17 @@ def test_admin_pages_link_to_the_console(admin_client_csrf, finance_client, worl
         reverse("admin:syncjobs_mappingversion_change", args=[world["version"].pk])
     )
     assert reverse("console:mapping_version", args=[world["version"].pk]) in version_page.content.decode()
+
+
+def test_interventions_are_listed_read_only_for_integration_admins(admin_client_csrf, finance_client, world):
+    mark_records([world["record"]], "resolved", "fixed in the ERP", None)
+    listing = admin_client_csrf.get(reverse("admin:syncjobs_recordintervention_changelist") + "?q=fixed")
+
+    assert "fixed in the ERP" in listing.content.decode()
+    assert reverse("console:record_timeline", args=[world["record"].pk]) in listing.content.decode()
+    intervention = RecordIntervention.objects.get()
+    change = admin_client_csrf.get(
+        reverse("admin:syncjobs_recordintervention_change", args=[intervention.pk])
+    )
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    assert finance_client.get(reverse("admin:syncjobs_recordintervention_changelist")).status_code == 403
