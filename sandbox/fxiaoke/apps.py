@@ -22,9 +22,10 @@ class SandboxFxiaokeConfig(AppConfig):
 
     def ready(self):
         from sandbox import faults, registry
-        from sandbox.fxiaoke import activity, seeding
+        from sandbox.fxiaoke import activity, seeding, webhook
 
-        faults.register_faults("fxiaoke", FXIAOKE_FAULTS)
+        faults.register_faults("fxiaoke", {**FXIAOKE_FAULTS, **webhook.SWITCHES})
+        webhook.connect()
         registry.register(
             registry.SandboxSystem(
                 "fxiaoke", seed=seeding.seed, reset=seeding.reset, simulate=activity.simulate

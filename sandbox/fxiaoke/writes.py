@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from sandbox.fxiaoke import errors, schema
+from sandbox.fxiaoke import errors, schema, webhook
 from sandbox.fxiaoke.errors import DUPLICATE_RECORD, REQUIRED_FIELD_MISSING, ApiError
 from sandbox.fxiaoke.models import Record, Tenant
 from sandbox.fxiaoke.records import base_data, load, touch
@@ -44,6 +44,7 @@ def create(call, describe, object_data, details):
             + [Record(tenant=tenant, api_name=describe.api_name, data=master).sync_columns()]
         )
         tenant.save(update_fields=["counters"])
+        webhook.record_changed(tenant.pk, describe.api_name, master)  # bulk_create sends no post_save
     return master["_id"], {api: [d["_id"] for d in items] for api, items in lines.items()}
 
 
