@@ -170,3 +170,32 @@ def test_the_flow_admin_hides_pause_actions_from_staff_who_may_not_run_flows(
     page = staff_client.get(reverse("admin:syncjobs_syncflow_changelist")).content.decode()
 
     assert "pause_flows" not in page and reverse("operations:run-all") not in page
+
+
+def test_run_now_queues_a_run_and_shows_its_live_progress(
+    admin_client_csrf, django_capture_on_commit_callbacks
+):
+    flow = make_flow(enabled=True)
+    url = reverse("admin:syncjobs_syncflow_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_csrf.post_form(
+            url, {"action": "run_flows_now", "_selected_action": [flow.pk]}
+        )
+
+    run = SyncRun.objects.get()
+    assert response["Location"] == reverse("admin:syncjobs_syncrun_change", args=[run.pk])
+    assert (run.trigger, run.status) == (Trigger.MANUAL, RunStatus.QUEUED)
+    assert queued_task() == ("syncjobs.tasks.execute_run", (run.pk,))
+
+
+def test_run_now_is_not_offered_to_staff_who_may_only_look(staff_client, staff_without_role):
+    from django.contrib.auth.models import Permission
+
+    staff_without_role.user_permissions.add(Permission.objects.get(codename="view_syncflow"))
+    flow = make_flow()
+    url = reverse("admin:syncjobs_syncflow_changelist")
+
+    staff_client.post_form(url, {"action": "run_flows_now", "_selected_action": [flow.pk]})
+
+    assert not SyncRun.objects.exists()
