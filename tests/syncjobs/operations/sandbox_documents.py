@@ -15,11 +15,11 @@ def ms(day):
 
 
 class Planter:
-    """Creates orders on either side of a ``tests.syncjobs.engine.scenarios.Hub``."""
+    """Creates orders through the clients of a CRM and an ERP connector."""
 
-    def __init__(self, hub):
-        self.crm = build_client(hub.crm)
-        self.erp = build_client(hub.erp)
+    def __init__(self, crm, erp):
+        self.crm = build_client(crm)
+        self.erp = build_client(erp)
         self.account_id = next(iter(self.crm.query("AccountObj", [], field_projection=["_id"], page_size=1)))[
             "_id"
         ]

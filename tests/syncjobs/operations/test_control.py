@@ -199,3 +199,16 @@ def test_run_now_is_not_offered_to_staff_who_may_only_look(staff_client, staff_w
     staff_client.post_form(url, {"action": "run_flows_now", "_selected_action": [flow.pk]})
 
     assert not SyncRun.objects.exists()
+
+
+def test_the_flow_list_actions_need_a_csrf_token(admin_client_csrf):
+    flow = make_flow(enabled=True)
+    admin_client_csrf.csrf_token()
+    url = reverse("admin:syncjobs_syncflow_changelist")
+
+    for action in ("run_flows_now", "pause_flows"):
+        assert (
+            admin_client_csrf.post(url, {"action": action, "_selected_action": [flow.pk]}).status_code == 403
+        )
+
+    assert not SyncRun.objects.exists()

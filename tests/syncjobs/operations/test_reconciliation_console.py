@@ -132,3 +132,12 @@ def test_a_report_runs_once_even_if_its_task_is_delivered_twice(report):
 
     assert tasks.run_reconciliation(report.pk) == ReportStatus.DONE  # already done: left as it is
     assert report.differences.count() == 1
+
+
+def test_webhook_events_and_alerts_are_read_only_and_for_integration_admins(
+    admin_client_csrf, finance_client
+):
+    for model in ("webhookevent", "alertnotice"):
+        assert admin_client_csrf.get(reverse(f"admin:syncjobs_{model}_changelist")).status_code == 200
+        assert admin_client_csrf.get(reverse(f"admin:syncjobs_{model}_add")).status_code == 403
+        assert finance_client.get(reverse(f"admin:syncjobs_{model}_changelist")).status_code == 403

@@ -32,7 +32,7 @@ def hub(sandbox):
 @pytest.fixture
 def planted(hub):
     """March 2027 in both systems: agreeing, differing, one-sided and cross-referenced orders."""
-    planter = Planter(hub)
+    planter = Planter(hub.crm, hub.erp)
     day = date(2027, 3, 10)
     ids = {
         "crm-same": planter.crm_order("REC-SAME", day, "1000.00"),
