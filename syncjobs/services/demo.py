@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from syncjobs.models import AuthMode, Connector, System
+from syncjobs import schedules
+from syncjobs.models import AuthMode, Connector, SyncFlow, System
 from syncjobs.services.roles import INTEGRATION_ADMINS
 from syncjobs.services.scenarios import install_scenarios
 
@@ -138,3 +139,14 @@ def _follow_base_url(connector, base_url, crm_url):
 def ensure_flows(connectors):
     """The scenario flows between the demo's connectors; the slugs of those created now."""
     return install_scenarios(connectors.crm, connectors.erp)
+
+
+def ensure_schedules():
+    """Every enabled flow's schedule (and the reconciler's), so the worker keeps syncing.
+
+    Saving a flow keeps its schedule in step; this also covers flows stored before that
+    (an older demo database) or saved where no transaction committed.
+    """
+    for flow in SyncFlow.objects.filter(enabled=True):
+        schedules.sync_flow_schedule(flow)
+    schedules.ensure_reconciler()

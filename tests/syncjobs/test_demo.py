@@ -4,12 +4,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django_q.models import Schedule
 
 from sandbox.dataset import build_dataset
+from syncjobs import schedules
 from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
 from syncjobs.models import Connector, RecordStatus, SyncFlow, SyncRecord, SyncRun, WriteBack
-from syncjobs.services.demo import CRM_SLUG, ERP_SLUG
+from syncjobs.services.demo import CRM_SLUG, ERP_SLUG, ensure_schedules
+from syncjobs.services.scenarios import install_scenarios
+from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 SIZE = 10
 
@@ -118,3 +122,14 @@ def test_running_the_demo_again_reseeds_nothing_and_creates_nothing(demo):
     assert SyncFlow.objects.count() == flows and Connector.objects.count() == 2
     assert len(erp_records("BD_Customer", ["FName"], audited_only=False)) == erp_customers
     assert "Records that did not sync" not in output
+
+
+def test_before_serving_every_enabled_flow_has_its_schedule(db):
+    install_scenarios(make_fxiaoke(CRM_SLUG), make_k3cloud(ERP_SLUG))
+
+    ensure_schedules()
+
+    flows = SyncFlow.objects.filter(enabled=True)
+    assert {schedules.flow_schedule(flow.pk).minutes for flow in flows} == {1}
+    assert schedules.flow_schedule(SyncFlow.objects.get(slug="shipments-outstock").pk) is None
+    assert Schedule.objects.filter(func=schedules.RECONCILE).count() == 1

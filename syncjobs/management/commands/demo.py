@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 return
             self._wall_time(started)
             server = server or ConsoleServer(host, port).start()
+            demo.ensure_schedules()
             server.start_worker()
             self._queue_write_backs()
             self._print_login(server.base_url, login)
