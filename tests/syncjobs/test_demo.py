@@ -15,7 +15,7 @@ from syncjobs.services.demo import CRM_SLUG, ERP_SLUG, ensure_schedules
 from syncjobs.services.scenarios import install_scenarios
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
-SIZE = 10
+SIZE = 6
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """``manage.py demo``: the product on its sandboxes, in one command."""
 
-import sys
 import time
 
 from django.conf import settings
@@ -58,6 +57,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Press Ctrl-C to stop the web server and the worker."))
             server.wait()
             server = None
+        except KeyboardInterrupt:
+            # Nothing is lost: an interrupted run is resumed by the next demo or by the worker.
+            self.stdout.write(_("Stopped. Run the demo again to carry on where it stopped."))
         finally:
             if server is not None:
                 server.stop()
@@ -179,7 +181,7 @@ class Reporter:
     def __init__(self, command):
         self.command = command
         self.out = command.stdout
-        self.interactive = sys.stdout.isatty() and self.out._out is sys.stdout
+        self.interactive = self.out.isatty()
         self.bar = None
 
     def phase(self, number):
