@@ -142,7 +142,12 @@ def test_finance_reviewer_gets_403_on_job_and_change_actions(finance_client, wor
 def test_finance_reviewer_sees_only_the_audit_models_on_the_index(finance_client, world):
     page = finance_client.get(reverse("admin:index")).content.decode()
     linked = set(re.findall(r'href="/admin/(\w+/\w+)/"', page))
-    assert linked == {"syncjobs/syncrun", "syncjobs/syncrecord", "syncjobs/crossreference"}
+    assert linked == {
+        "syncjobs/syncrun",
+        "syncjobs/syncrecord",
+        "syncjobs/crossreference",
+        "syncjobs/reconciliationreport",
+    }
 
 
 def test_staff_without_a_role_sees_nothing(staff_client, world):
