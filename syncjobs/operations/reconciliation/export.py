@@ -134,34 +134,30 @@ def summary_text(report):
         },
         "",
     ]
-    for row in summary_rows(report):
-        lines.append(
-            _(
-                "%(kind)s: CRM %(crm_count)s (%(crm_amount)s), ERP %(erp_count)s (%(erp_amount)s); "
-                "%(missing_erp)s missing in the ERP, %(missing_crm)s missing in the CRM, "
-                "%(amounts)s with different amounts, %(dates)s dated differently."
-            )
-            % dict(
-                zip(
-                    [
-                        "kind",
-                        "crm_count",
-                        "crm_amount",
-                        "erp_count",
-                        "erp_amount",
-                        "matched",
-                        "missing_erp",
-                        "missing_crm",
-                        "amounts",
-                        "dates",
-                    ],
-                    row,
-                    strict=True,
-                )
-            )
-        )
+    for kind in DocumentKind:
+        totals = (report.totals or {}).get(kind.value)
+        if totals is not None:
+            lines.append(_kind_line(kind.label, totals))
     lines += ["", _("The attached workbook lists every difference.")]
     return "\n".join(lines)
+
+
+def _kind_line(label, totals):
+    return _(
+        "%(kind)s: CRM %(crm_count)s (%(crm_amount)s), ERP %(erp_count)s (%(erp_amount)s); "
+        "%(missing_erp)s missing in the ERP, %(missing_crm)s missing in the CRM, "
+        "%(amounts)s with different amounts, %(dates)s dated differently."
+    ) % {
+        "kind": label,
+        "crm_count": totals["crm"]["count"],
+        "crm_amount": totals["crm"]["amount"],
+        "erp_count": totals["erp"]["count"],
+        "erp_amount": totals["erp"]["amount"],
+        "missing_erp": totals.get(Problem.MISSING_IN_ERP, 0),
+        "missing_crm": totals.get(Problem.MISSING_IN_CRM, 0),
+        "amounts": totals.get(Problem.AMOUNT_DIFFERS, 0),
+        "dates": totals.get(Problem.DATE_DIFFERS, 0),
+    }
 
 
 def problem_count(totals):
