@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
 from syncjobs.models import SyncRecord, ValueMapEntry
 from syncjobs.services import sync
@@ -69,6 +70,13 @@ class Journey:
         path = self.folder / f"{next(self.shots):02d}-{step}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    def sign_in_as(self, user):
+        """A session for ``user`` without the login form (journeys about other pages)."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base_url}])
 
     def log_in(self, username):
         self.open("/admin/login/?next=/admin/")

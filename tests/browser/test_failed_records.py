@@ -12,7 +12,7 @@ def test_open_a_failed_timeline_fix_the_mapping_and_rerun_to_success(
 ):
     record = failures.first()
     code = record.source_snapshot["account_type"]
-    journey.log_in("alice")
+    journey.sign_in_as(admin_user)
     page = journey.open(f"/admin/syncjobs/syncflow/{customers.pk}/change/")
     page.click("text=Records that need attention")
     page.wait_for_selector("table.rc-classes")
@@ -52,7 +52,7 @@ def test_open_a_failed_timeline_fix_the_mapping_and_rerun_to_success(
 
 def test_edit_a_payload_and_replay_it(journey, admin_user, customers, failures):
     record = failures.first()
-    journey.log_in("alice")
+    journey.sign_in_as(admin_user)
     page = journey.open(f"/admin/console/records/{record.pk}/")
     page.click("#rc-replay")
     page.wait_for_selector("#rc-replay-form")

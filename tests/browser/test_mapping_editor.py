@@ -56,7 +56,7 @@ def test_build_a_mapping_row_with_the_pickers(journey, admin_user, customers):
 
 
 def test_edit_a_value_map_next_to_the_fields_options(journey, admin_user, customers):
-    journey.log_in("alice")
+    journey.sign_in_as(admin_user)
     page = open_editor(journey, customers)
     row = page.locator("#rc-rows tbody.rc-row").nth(1)
     link = row.locator("a.rc-value-map-link")
@@ -87,7 +87,7 @@ def test_preview_and_dry_run_before_saving(journey, admin_user, customers):
     sync.run_now(customers, sleep=lambda s: None)
     versions = MappingVersion.objects.count()
     record = SyncRecord.objects.filter(status="succeeded").order_by("id").first()
-    journey.log_in("alice")
+    journey.sign_in_as(admin_user)
     page = open_editor(journey, customers)
 
     row = page.locator("#rc-rows tbody.rc-row").first
