@@ -34,12 +34,23 @@ def value_map_entries(request, map_id):
         _("Entries of value map “%(map)s”") % {"map": value_map},
         value_map=value_map,
         formset=formset,
+        rows=_labelled_rows(formset, sides),
         source_options=sides["source"],
         target_options=sides["target"],
         source_path=request.GET.get("source", ""),
         target_path=request.GET.get("target", ""),
         picker_problem=problem,
     )
+
+
+def _labelled_rows(formset, sides):
+    """``[(form, source label, target label)]``: what each code means on its side, when known."""
+    source = {option["value"]: option["label"] for option in sides["source"]}
+    target = {option["value"]: option["label"] for option in sides["target"]}
+    return [
+        (form, source.get(form["source_value"].value() or ""), target.get(form["target_value"].value() or ""))
+        for form in formset.forms
+    ]
 
 
 def _initial(value_map, source_options):
@@ -49,7 +60,7 @@ def _initial(value_map, source_options):
     ]
     known = {entry["source_value"] for entry in entries}
     missing = [
-        {"source_value": option["value"], "target_value": "", "note": option["label"]}
+        {"source_value": option["value"], "target_value": "", "note": ""}
         for option in source_options
         if option["value"] not in known
     ]
