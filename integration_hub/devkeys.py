@@ -5,6 +5,7 @@ They are created on first run and kept beside the SQLite files, so restarting ke
 encrypted credentials readable. Production settings never call this.
 """
 
+import hashlib
 import json
 import os
 import secrets
@@ -31,3 +32,11 @@ def load_or_create_dev_keys(data_dir):
     with os.fdopen(fd, "w") as handle:
         json.dump(keys, handle)
     return keys
+
+
+def dev_webhook_secret(keys):
+    """The development webhook secret, derived from the development ``SECRET_KEY``.
+
+    Derived rather than stored so data folders made before the webhook existed get one too.
+    """
+    return hashlib.sha256(f"webhook:{keys['secret_key']}".encode()).hexdigest()

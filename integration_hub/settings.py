@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from integration_hub.devkeys import load_or_create_dev_keys
+from integration_hub.devkeys import dev_webhook_secret, load_or_create_dev_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -149,6 +149,9 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     "label": _("Background tasks"),
+    # Q_CLUSTER_NAME in the environment gives a process a queue of its own (django-q2 needs
+    # this key to honour it): two hubs, or two test runs, can then share one Redis.
+    "ALT_CLUSTERS": {},
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -230,7 +233,11 @@ INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DA
 # Successful record logs are deleted after this many days; failures stay until resolved.
 INTEGRATION_HUB_RECORD_RETENTION_DAYS = env.int("INTEGRATION_HUB_RECORD_RETENTION_DAYS", default=30)
 # Webhook signing secrets: any of them verifies a delivery (two while rotating); empty: webhook off.
-INTEGRATION_HUB_WEBHOOK_SECRETS = env.list("INTEGRATION_HUB_WEBHOOK_SECRETS", default=[])
+# Development (DEBUG) falls back to a secret derived from the development keys, so the demo's
+# simulated CRM can push its changes; production has no webhook until secrets are set.
+INTEGRATION_HUB_WEBHOOK_SECRETS = env.list("INTEGRATION_HUB_WEBHOOK_SECRETS", default=[]) or (
+    [dev_webhook_secret(_dev_keys)] if DEBUG else []
+)
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import reverse
 
 from syncjobs import schedules
 from syncjobs.models import AuthMode, Connector, SyncFlow, System
@@ -69,6 +70,10 @@ class SandboxControl:
     def seed(self, size, seed=42, flaws=True):
         """A fresh tenant per sandbox from one business (with its deliberate flaws); their details."""
         return self._post("seed", {"size": size, "seed": seed, "flaws": flaws})
+
+    def set_switches(self, system, **switches):
+        """Change a sandbox's switches (``sandbox faults``); the values now in force."""
+        return self._post(f"faults/{system}", switches)
 
     def simulate(self, system, **options):
         """Let a sandbox's users act on the data it holds (``sandbox simulate``); what they did."""
@@ -150,3 +155,17 @@ def ensure_schedules():
     for flow in SyncFlow.objects.filter(enabled=True):
         schedules.sync_flow_schedule(flow)
     schedules.ensure_reconciler()
+
+
+def connect_crm_webhook(base_url, console_url, crm):
+    """Make the simulated CRM push its record changes to the hub's webhook (near-real-time sync).
+
+    Only while the console is served at ``console_url``: without it the pushes would have
+    nowhere to go. The flows' schedules still catch anything a push misses.
+    """
+    SandboxControl(base_url).set_switches(
+        "fxiaoke",
+        webhook_url=f"{console_url}{reverse('sync-webhook')}",
+        webhook_secret=settings.INTEGRATION_HUB_WEBHOOK_SECRETS[0],
+        webhook_connector=crm.slug,
+    )

@@ -60,3 +60,12 @@ def test_deployment_check_passes_on_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_development_has_a_webhook_secret_derived_from_its_keys(settings):
+    from integration_hub.devkeys import dev_webhook_secret
+
+    # The test run's settings module was loaded without configuration, as a local trial.
+    assert settings.INTEGRATION_HUB_WEBHOOK_SECRETS
+    assert len(dev_webhook_secret({"secret_key": "x"})) == 64
+    assert dev_webhook_secret({"secret_key": "x"}) != dev_webhook_secret({"secret_key": "y"})

@@ -133,3 +133,15 @@ def test_before_serving_every_enabled_flow_has_its_schedule(db):
     assert {schedules.flow_schedule(flow.pk).minutes for flow in flows} == {1}
     assert schedules.flow_schedule(SyncFlow.objects.get(slug="shipments-outstock").pk) is None
     assert Schedule.objects.filter(func=schedules.RECONCILE).count() == 1
+
+
+def test_served_demo_points_the_crm_sandbox_at_the_webhook(db, sandbox, settings):
+    from syncjobs.services.demo import SandboxControl, connect_crm_webhook
+
+    crm = make_fxiaoke(slug=CRM_SLUG)
+    connect_crm_webhook(sandbox.base_url, "http://127.0.0.1:8000", crm)
+
+    switches = SandboxControl(sandbox.base_url).set_switches("fxiaoke")
+    assert switches["webhook_url"] == "http://127.0.0.1:8000/hooks/sync/"
+    assert switches["webhook_secret"] == settings.INTEGRATION_HUB_WEBHOOK_SECRETS[0]
+    assert switches["webhook_connector"] == CRM_SLUG

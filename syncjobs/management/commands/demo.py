@@ -51,6 +51,7 @@ class Command(BaseCommand):
             self._wall_time(started)
             server = server or ConsoleServer(host, port).start()
             demo.ensure_schedules()
+            demo.connect_crm_webhook(base_url, server.base_url, connectors.crm)
             server.start_worker()
             self._queue_write_backs()
             self._print_login(server.base_url, login)
