@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.messages import ERROR, WARNING
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,14 +13,18 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from connectors.errors import ConnectorError
 from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.admin.flow_operations import FlowOperationsMixin
 from syncjobs.admin.widgets import SuggestingTextInput
-from syncjobs.mapping import mapping_errors
+from syncjobs.crypto import CredentialDecryptionError
+from syncjobs.engine.options import OptionsError
+from syncjobs.mapping import MappingConfigError, mapping_errors
 from syncjobs.models import FieldMapping, SyncFlow
 from syncjobs.resources import SyncFlowResource
 from syncjobs.scenarios.objects import object_choices
 from syncjobs.services import flows as flow_service
+from syncjobs.services import sync
 from syncjobs.services.mapping_versions import record_mapping_version
 
 
@@ -74,7 +80,7 @@ class SyncFlowAdmin(FlowOperationsMixin, ImportExportMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("depends_on",)
     readonly_fields = ("watermark", "boundary_ids", "latest_version")
-    actions = ["enable_flows", "disable_flows"]
+    actions = ["enable_flows", "disable_flows", "dry_run_flow"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "enabled")}),
         (
@@ -142,6 +148,26 @@ class SyncFlowAdmin(FlowOperationsMixin, ImportExportMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Disable selected flows"), permissions=["change"])
     def disable_flows(self, request, queryset):
         self._report_enabled(request, flow_service.set_enabled(queryset, False))
+
+    @admin.action(description=_("Dry run (show what a run would do, write nothing)"), permissions=["run"])
+    def dry_run_flow(self, request, queryset):
+        """Evaluate one flow against live source records and show the result as a page."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one flow for a dry run."), WARNING)
+            return None
+        flow = queryset.select_related("source_connector", "target_connector").get()
+        try:
+            report = sync.dry_run(flow)
+        except (OptionsError, MappingConfigError, ConnectorError, CredentialDecryptionError) as exc:
+            self.message_user(
+                request,
+                _("The dry run of %(flow)s could not be made: %(error)s") % {"flow": flow, "error": exc},
+                ERROR,
+            )
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "flow": flow, "report": report}
+        context["title"] = _("Dry run of %(flow)s") % {"flow": flow}
+        return TemplateResponse(request, "syncjobs/admin/dry_run.html", context)
 
     def _report_enabled(self, request, count):
         message = ngettext("%(count)d flow changed.", "%(count)d flows changed.", count) % {"count": count}

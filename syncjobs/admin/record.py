@@ -1,14 +1,16 @@
 """Records: one row per record per run, millions of them; read-only, fast to filter and search."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
 from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
 from syncjobs.selectors import search_records
+from syncjobs.services import sync
 
 
 @admin.register(SyncRecord)
@@ -49,6 +51,30 @@ class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAd
         (_("Timing"), {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = ("source_display", "payload_display", "response_display")
+    actions = ["rerun_records"]
+
+    def has_rerun_permission(self, request):
+        return request.user.has_perm("syncjobs.rerun_syncrecord")
+
+    @admin.action(description=_("Re-run selected failed, dead or waiting records"), permissions=["rerun"])
+    def rerun_records(self, request, queryset):
+        """Queue one run per flow for the selected records that still need it."""
+        runs = sync.rerun_records(queryset.values_list("pk", flat=True), user=request.user)
+        queued = sum(len(run.options.get("ids", [])) for run in runs)
+        if not runs:
+            self.message_user(
+                request, _("None of the selected records is failed, dead or waiting."), messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %(records)d record again in %(runs)d run.",
+                "Queued %(records)d records again in %(runs)d runs.",
+                queued,
+            )
+            % {"records": queued, "runs": len(runs)},
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return search_records(queryset, search_term), False

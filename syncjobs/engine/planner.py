@@ -216,7 +216,11 @@ def compare_with_target(ctx, items, dry=False):
             continue
         item.diff = differences(item.payload, values)
         if _worth_comparing(ctx, item) and matches_current(item.payload, values):
-            item.succeed(RecordAction.UNCHANGED)
+            if item.stale_claim:
+                # Our own earlier create, whose outcome was never stored: it did happen.
+                item.succeed(RecordAction.CREATE, response={"settled": True})
+            else:
+                item.succeed(RecordAction.UNCHANGED)
 
 
 def _worth_comparing(ctx, item):

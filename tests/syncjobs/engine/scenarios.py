@@ -20,13 +20,23 @@ class Hub:
     """Two seeded tenants and the connectors to them."""
 
     def __init__(self, sandbox, size=20, seed=42):
-        self.sandbox = sandbox
         seeded = sandbox.seed(size=size, seed=seed)
-        self.erp_tenant, self.crm_tenant = seeded["k3cloud"], seeded["fxiaoke"]
+        self.attach(sandbox, sandbox.base_url, seeded["k3cloud"], seeded["fxiaoke"])
+
+    @classmethod
+    def attached(cls, base_url, erp_tenant, crm_tenant, sandbox=None):
+        """A hub for tenants seeded elsewhere (another process's database)."""
+        hub = cls.__new__(cls)
+        hub.attach(sandbox, base_url, erp_tenant, crm_tenant)
+        return hub
+
+    def attach(self, sandbox, base_url, erp_tenant, crm_tenant):
+        self.sandbox = sandbox
+        self.erp_tenant, self.crm_tenant = erp_tenant, crm_tenant
         n = next(_slugs)
         self.erp = make_k3cloud(
             slug=f"erp{n}",
-            base_url=sandbox.base_url + self.erp_tenant["server_url"],
+            base_url=base_url + self.erp_tenant["server_url"],
             acct_id=self.erp_tenant["acct_id"],
             username=self.erp_tenant["username"],
             auth_mode="password",
@@ -36,7 +46,7 @@ class Hub:
         )
         self.crm = make_fxiaoke(
             slug=f"crm{n}",
-            base_url=sandbox.base_url + self.crm_tenant["base_url"],
+            base_url=base_url + self.crm_tenant["base_url"],
             app_id=self.crm_tenant["app_id"],
             app_secret=self.crm_tenant["app_secret"],
             permanent_code=self.crm_tenant["permanent_code"],
