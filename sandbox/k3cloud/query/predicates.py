@@ -115,6 +115,11 @@ class _Compiler:
         field_type, value = self.operand(tree.operand)
         items = [self.operand(item, field_type)[1] for item in tree.items]
         negated = tree.negated
+        members = _literal_members(tree.items, items)
+        if members is not None:
+            # A list of literals (a lookup of hundreds of numbers) is a hash lookup per row,
+            # as a database's IN would be, not a comparison with every listed value.
+            return lambda ctx: None if (current := value(ctx)) is None else (current in members) != negated
 
         def evaluate(ctx):
             current = value(ctx)
@@ -174,6 +179,32 @@ def _same_kind(a, b):
 def _equal(a, b):
     left, right = _same_kind(a, b)
     return left == right
+
+
+class _Members:
+    """Literal IN-list values: ``value in members`` is ``_equal(value, m)`` for some member m."""
+
+    def __init__(self, values):
+        values = [v for v in values if v is not None]
+        self.numbers = {v for v in values if isinstance(v, Decimal)}
+        self.others = {v for v in values if not isinstance(v, Decimal)}
+        self.numbers_as_text = {str(v).casefold() for v in self.numbers}
+        self.others_as_text = {str(v).casefold() for v in self.others}
+
+    def __contains__(self, value):
+        if isinstance(value, Decimal):
+            return value in self.numbers or str(value).casefold() in self.others_as_text
+        return value in self.others or str(value).casefold() in self.numbers_as_text
+
+
+def _literal_members(nodes, operands):
+    """``_Members`` of an IN list made only of literals (None when a field is listed)."""
+    if not all(isinstance(node, filters.Literal) for node in nodes):
+        return None
+    try:
+        return _Members(operand(None) for operand in operands)
+    except TypeError:  # an unhashable value: compare one by one
+        return None
 
 
 def like(text, pattern):
