@@ -28,4 +28,4 @@ def test_membership_matches_comparing_with_every_listed_value():
 
     expected = {repr(p): any(_equal(p, v) for v in LISTED if v is not None) for p in PROBES}
     assert found == expected
-    assert found["Decimal('1')"] and found["'abc'"] and found["'20'"] and not found["'ABC'"]
+    assert found["Decimal('1')"] and found["'20'"] and found["'1.0'"] and not found["'other'"]
