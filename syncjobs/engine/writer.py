@@ -30,7 +30,8 @@ def write_items(ctx, items, beat=lambda: None):
 
 
 def _linkable(item):
-    return item.open or item.action == RecordAction.UNCHANGED
+    # Open (to be written), or found equal to the target (unchanged, or our own earlier create).
+    return item.open or item.status == RecordStatus.SUCCEEDED
 
 
 def _remember_unchanged(ctx, items):

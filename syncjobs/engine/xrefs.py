@@ -125,7 +125,8 @@ def link_adopted(ctx, items):
     """Link each adopted record (matched or counterpart) to its target before it is written."""
     settled = [item for item in items if item.xref is not None]
     new = [item for item in items if item.xref is None]
-    fingerprint = lambda item: item.fingerprint if item.action == "unchanged" else ""  # noqa: E731
+    # A record found equal to its target holds the payload already; one still to write does not.
+    fingerprint = lambda item: item.fingerprint if not item.open else ""  # noqa: E731
     conflicts = insert(ctx, new, lambda item: new_reference(ctx, item, item.target, fingerprint(item)))
     for item in conflicts:
         other = CrossReference.objects.filter(

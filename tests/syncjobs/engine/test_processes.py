@@ -91,9 +91,9 @@ def test_a_sync_process_killed_mid_run_twice_and_restarted_loses_and_duplicates_
     contacts = contacts_in_erp(hub)
     assert set(contacts) == expected and max(contacts.values()) == 1  # 0 missing, 0 duplicated
     assert report["claims_left"] == 0 and report["linked"] == len(expected)
-    assert max(batch["claims"] for batch in report["batches"]) == 2, report[
-        "batches"
-    ]  # the batches in flight were redone
+    # Every batch done once: a batch in flight at a kill was handed to the restarted process.
+    assert {batch["status"] for batch in report["batches"]} == {"done"}
+    assert max(batch["claims"] for batch in report["batches"]) <= 3
 
 
 @pytest.mark.engine
