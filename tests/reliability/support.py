@@ -1,0 +1,88 @@
+"""Helpers of the reliability suite: sites whose connectors never collide, waiting, counting.
+
+Several processes (this test, ``qcluster`` workers, ``ctl`` commands) may share one database
+(the suite's PostgreSQL test database), so every connector gets a slug of its own.
+"""
+
+import time
+import uuid
+from collections import Counter
+
+from tests.syncjobs.engine.scenarios import FAST, Hub
+from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping
+
+
+class Site(Hub):
+    """A ``Hub`` (two seeded tenants and their connectors) with collision-free slugs."""
+
+    def attach(self, sandbox, base_url, erp_tenant, crm_tenant):
+        self.sandbox = sandbox
+        self.erp_tenant, self.crm_tenant = erp_tenant, crm_tenant
+        suffix = uuid.uuid4().hex[:8]
+        self.erp = make_k3cloud(
+            slug=f"erp-{suffix}",
+            base_url=base_url + erp_tenant["server_url"],
+            acct_id=erp_tenant["acct_id"],
+            username=erp_tenant["username"],
+            auth_mode="password",
+            password=erp_tenant["password"],
+            org_number=erp_tenant["org_number"],
+            timeout=10,
+        )
+        self.crm = make_fxiaoke(
+            slug=f"crm-{suffix}",
+            base_url=base_url + crm_tenant["base_url"],
+            app_id=crm_tenant["app_id"],
+            app_secret=crm_tenant["app_secret"],
+            permanent_code=crm_tenant["permanent_code"],
+            open_user_id=crm_tenant["open_user_id"],
+            rate_limit=100000,
+            timeout=10,
+        )
+
+    def leads_from_materials(self, slug="leads", **fields):
+        """ERP materials → CRM leads, every one a create: one CRM write call per record."""
+        options = {**FAST, **fields.pop("options", {})}
+        flow = make_flow(
+            slug,
+            source=self.erp,
+            target=self.crm,
+            source_object="BD_MATERIAL",
+            target_object="LeadsObj",
+            batch_size=fields.pop("batch_size", 4),
+            options=options,
+            **fields,
+        )
+        make_mapping(flow, "name", "FName", required=True, position=1)
+        make_mapping(flow, "company", "FNumber", position=2)
+        return flow
+
+    def erp_contacts(self):
+        """How often each (name, mobile) exists among the ERP's common contacts."""
+        rows = self.records(self.erp, "BD_COMMONCONTACT", ["FName", "FMobile"]).values()
+        return Counter((row["FName"], row["FMobile"]) for row in rows)
+
+    def crm_contacts(self):
+        rows = self.records(self.crm, "ContactObj", ["name", "mobile1"]).values()
+        return {(row["name"], row["mobile1"]) for row in rows}
+
+
+def wait_for(condition, timeout=90, every=0.05, what="the condition"):
+    """Poll ``condition`` until it returns something true; that value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def busiest_window(stamps, window_seconds):
+    """The most calls that fall in any window of ``window_seconds`` (stamps in seconds, sorted)."""
+    most, start = 0, 0
+    for end, stamp in enumerate(stamps):
+        while stamp - stamps[start] >= window_seconds:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
