@@ -19,6 +19,7 @@ from django.db.models import Q
 from sandbox.fxiaoke import operators
 from sandbox.fxiaoke.errors import OFFSET_OUT_OF_RANGE, ApiError, illegal_query, missing
 from sandbox.fxiaoke.models import Record
+from sandbox.fxiaoke.schema.fields import REFERENCE_TYPES
 from sandbox.fxiaoke.values import unknown_field
 
 MAX_LIMIT = 100
@@ -49,6 +50,18 @@ class Filter:
     def test(self, data):
         value = operators.record_value(self.field, data.get(self.field.api_name))
         return operators.matches(self.operator, value, self.values, self.field.is_list)
+
+    @property
+    def narrowing(self):
+        """A SQL condition on the stored JSON that keeps every record ``test`` could accept.
+
+        Only for EQ / IN on a reference (a record id is stored as the very text it is
+        compared with): a lookup of detail lines by their master then reads those lines,
+        not every line of the object. ``test`` still decides.
+        """
+        if self.operator not in ("EQ", "IN") or self.field.type not in REFERENCE_TYPES or self.field.is_list:
+            return None
+        return Q(**{f"data__{self.field.api_name}__in": [str(v) for v in self.values]})
 
 
 @dataclass
@@ -204,6 +217,9 @@ def _narrow(rows, query):
         rows = rows.exclude(life_status="invalid")
     for f in query.sql_filters:
         rows = rows.filter(_condition(f.column, f.operator, f.values))
+    for f in query.python_filters:
+        if f.narrowing is not None:
+            rows = rows.filter(f.narrowing)
     return rows
 
 
