@@ -38,7 +38,8 @@ class FlowOptions:
 
     - ``max_attempts``: write attempts per record before it is ``dead``.
     - ``retry_base_seconds`` / ``retry_cap_seconds``: exponential backoff with full jitter.
-    - ``overlap_seconds``: how far before the watermark each pull starts (clock skew).
+    - ``overlap_seconds``: how far before the watermark each pull starts: covers records the
+      source stamps before it commits them, and clock skew between the source and the hub.
     - ``lease_seconds``: a run or batch without a heartbeat for this long is resumed elsewhere.
     - ``page_size``: records per read call; ``parallel_batches``: workers sharing one run.
     - ``audited_only``: read only audited, enabled K3Cloud records.
@@ -54,7 +55,7 @@ class FlowOptions:
     max_attempts: int = 5
     retry_base_seconds: float = field(default_factory=_retry_base)
     retry_cap_seconds: float = field(default_factory=_retry_cap)
-    overlap_seconds: float = 300.0
+    overlap_seconds: float = 120.0
     lease_seconds: float = 120.0
     page_size: int = 0
     parallel_batches: int = field(default_factory=_workers)

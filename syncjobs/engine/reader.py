@@ -11,17 +11,38 @@ from datetime import timedelta
 
 from syncjobs.engine import batches
 from syncjobs.engine.records import normalised
-from syncjobs.models import SyncRecord
+from syncjobs.models import RunStatus, SyncRecord, SyncRun
 
 # Keeps IN lists under every database's parameter limit.
 _CHUNK = 500
+# Runs whose read of the source went to the end.
+FINISHED_READS = (RunStatus.SUCCEEDED, RunStatus.PARTIAL)
 
 
 def since_for(flow, options, full=False):
-    """Where an incremental pull starts: the watermark minus the overlap (None: read everything)."""
+    """Where an incremental pull starts (None: read everything).
+
+    Normally the watermark minus the overlap. But when the last run read the source more
+    than the overlap after the watermark, every record stamped up to the watermark was
+    visible to that read — ties at the watermark included — so the pull starts just past
+    it: a quiet flow reads nothing, however many records share its watermark.
+    """
     if full or flow.watermark is None:
         return None
-    return flow.watermark - timedelta(seconds=options.overlap_seconds)
+    window = timedelta(seconds=options.overlap_seconds)
+    last_read = last_read_at(flow)
+    if last_read is not None and flow.watermark < last_read - window:
+        return flow.watermark + timedelta(milliseconds=1)
+    return flow.watermark - window
+
+
+def last_read_at(flow):
+    """When the flow's latest finished incremental or full run started reading, or None."""
+    finished = SyncRun.objects.filter(flow=flow, status__in=FINISHED_READS, started_at__isnull=False)
+    for options, started in finished.order_by("-id").values_list("options", "started_at")[:20]:
+        if (options or {}).get("ids") is None:
+            return started
+    return None
 
 
 def pull(ctx, since=None, ids=None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from syncjobs.engine import dryrun, reconcile, runs, writeback
 from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher
+from syncjobs.engine.options import FlowOptions, OptionsError
 from syncjobs.engine.runner import Runner
 from syncjobs.engine.workers import new_worker_name
 from syncjobs.models import RecordStatus, SyncFlow, SyncRecord, SyncRun, Trigger
@@ -38,7 +39,13 @@ def start_run(flow, trigger=Trigger.MANUAL, full=False, ids=None, user=None, dis
 
 
 def _idle(run):
-    return run.status != runs.RunStatus.RUNNING or runs.is_stale(run, timezone.now(), 120.0)
+    if run.status != runs.RunStatus.RUNNING:
+        return True
+    try:
+        stale = FlowOptions.of(run.flow).lease_seconds
+    except OptionsError:
+        stale = FlowOptions.lease_seconds
+    return runs.is_stale(run, timezone.now(), stale)
 
 
 def execute_run(run_id, dispatcher=None, **options):

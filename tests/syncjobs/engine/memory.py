@@ -28,6 +28,7 @@ class MemorySystem:
         self.call_faults = {}  # operation -> [error, ...] raised for the whole call
         self.sequence = itertools.count(1)
         self.now = T0
+        self.since = []  # where each read_changed started
 
     # --- test helpers -----------------------------------------------------------------
     def add(self, obj, record_id, data, modified_at=None, number=None, deleted=False):
@@ -79,6 +80,7 @@ class MemoryAdapter:
         self.system = store.system
 
     def read_changed(self, obj, since, options):
+        self.store.since.append(since)
         rows = [
             (rec["modified_at"], rid)
             for rid, rec in self.store.records.get(obj, {}).items()

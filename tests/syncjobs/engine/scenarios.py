@@ -66,8 +66,8 @@ class Hub:
             source_object="AccountObj",
             target_object="BD_Customer",
             match_keys=["FSOCIALCRECODE"],
-            post_actions=[{"action": "submit"}, {"action": "audit"}],
-            batch_size=5,
+            post_actions=fields.pop("post_actions", [{"action": "submit"}, {"action": "audit"}]),
+            batch_size=fields.pop("batch_size", 5),
             options=options,
             **fields,
         )

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from syncjobs.models import SyncFlow, SyncRecord
 from tests.syncjobs.engine.conftest import add_accounts, run_now
-from tests.syncjobs.engine.memory import T0
 
 
 def same_time(crm, ids, stamp):
@@ -12,11 +13,19 @@ def same_time(crm, ids, stamp):
         crm.records["AccountObj"][record_id]["modified_at"] = stamp
 
 
+def just_now(crm, seconds_ago=30):
+    """Stamp every account a few seconds ago, as records saved just before a run are."""
+    recent = timezone.now() - timedelta(seconds=seconds_ago)
+    for offset, record in enumerate(crm.records["AccountObj"].values()):
+        record["modified_at"] = recent + timedelta(milliseconds=offset)
+    return recent
+
+
 def test_records_sharing_the_boundary_timestamp_across_pages_are_synced_exactly_once(customers, crm, erp):
     customers.options = {**customers.options, "page_size": 2}
     customers.save()
     add_accounts(crm, 7)
-    tie = T0 + timedelta(minutes=5)
+    tie = just_now(crm) + timedelta(seconds=1)
     same_time(crm, [f"a{i}" for i in range(3, 8)], tie)  # five records, one stamp, three pages
 
     first = run_now(customers)
@@ -34,6 +43,7 @@ def test_records_sharing_the_boundary_timestamp_across_pages_are_synced_exactly_
 
 def test_a_late_record_inside_the_overlap_window_is_still_read(customers, crm, erp):
     add_accounts(crm, 3)
+    just_now(crm)
     run_now(customers)
     watermark = SyncFlow.objects.get(pk=customers.pk).watermark
     crm.add(
@@ -49,15 +59,25 @@ def test_a_late_record_inside_the_overlap_window_is_still_read(customers, crm, e
 
 
 def test_the_overlap_brings_records_back_but_they_are_not_processed_twice(customers, crm, erp):
-    customers.options = {**customers.options, "overlap_seconds": 3600}
-    customers.save()
     add_accounts(crm, 4)
+    just_now(crm)
     run_now(customers)
 
     run = run_now(customers)
 
     assert run.read_count == 0 and SyncRecord.objects.count() == 4
     assert crm.count("read") == 2
+
+
+def test_a_quiet_flow_reads_from_just_past_its_watermark_once_a_read_came_well_after_it(customers, crm, erp):
+    add_accounts(crm, 4)  # stamped long ago
+    run_now(customers)
+    watermark = SyncFlow.objects.get(pk=customers.pk).watermark
+
+    run = run_now(customers)
+
+    assert crm.since[-1] == watermark + timedelta(milliseconds=1)
+    assert run.read_count == 0 and crm.count("read") == 2
 
 
 def test_a_full_run_reads_everything_and_finds_it_unchanged(customers, crm, erp):
