@@ -42,6 +42,27 @@ def test_customers_are_created_adopted_and_audited_in_the_erp(hub):
     assert adopted == len(existing)
 
 
+def test_a_run_explains_itself_with_counts_timings_calls_and_its_mapping_version(hub):
+    flow = hub.customers()
+    mark = hub.mark("k3cloud")
+
+    result = run(flow)
+
+    assert result.mapping_version.rows[0]["target_path"] == "FName"
+    assert {"read", "plan", "write", "post_actions"} <= set(result.timings)
+    erp_calls = result.api_calls[hub.erp.slug]
+    saves = len(hub.calls("k3cloud", "BatchSave", after=mark))
+    assert erp_calls["BatchSave"] == saves and erp_calls["Submit"] >= 1
+    assert result.api_calls[hub.crm.slug]
+    record = SyncRecord.objects.filter(run=result, action="create").first()
+    assert record.source_snapshot["name"] and record.mapped_payload["FName"] == record.source_snapshot["name"]
+    assert (
+        record.attempts == 1
+        and record.target_number
+        and record.mapping_version_id == result.mapping_version_id
+    )
+
+
 def test_batch_saves_are_one_per_batch(hub):
     flow = hub.contacts(batch_size=4)
     mark = hub.mark("k3cloud")
