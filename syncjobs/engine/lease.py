@@ -35,11 +35,6 @@ def release(flow_id, run_id):
     FlowLease.objects.filter(flow_id=flow_id, run_id=run_id).update(run=None, expires_at=None)
 
 
-def holder(flow_id):
-    """The id of the run holding the lease of ``flow_id``, expired or not, or None."""
-    return FlowLease.objects.filter(flow_id=flow_id).values_list("run_id", flat=True).first()
-
-
 def _ensure_row(flow_id):
     if FlowLease.objects.filter(flow_id=flow_id).exists():
         return

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from syncjobs.engine import batches, lease
 from syncjobs.engine.workers import is_dead
-from syncjobs.models import BatchStatus, RecordStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
+from syncjobs.models import BatchStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
 from syncjobs.services.flows import save_incremental_state
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
@@ -252,10 +252,6 @@ def _advance_watermark(run):
     if flow["watermark"] == watermark:
         boundary.extend(flow["boundary_ids"] or [])  # more records arrived with the same stamp
     save_incremental_state(run.flow_id, watermark, sorted(set(boundary)))
-
-
-def waiting_count(run):
-    return run.records.filter(status=RecordStatus.WAITING).count()
 
 
 def next_queued(flow_id):
