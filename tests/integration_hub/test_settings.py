@@ -9,6 +9,8 @@ from cryptography.fernet import Fernet
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CONFIG_VARS = (
+    # Set by the browser tests for Playwright's event loop; production never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS",
     "ALLOWED_HOSTS",
@@ -69,3 +71,17 @@ def test_development_has_a_webhook_secret_derived_from_its_keys(settings):
     assert settings.INTEGRATION_HUB_WEBHOOK_SECRETS
     assert len(dev_webhook_secret({"secret_key": "x"})) == 64
     assert dev_webhook_secret({"secret_key": "x"}) != dev_webhook_secret({"secret_key": "y"})
+
+
+def test_processes_starting_together_share_one_set_of_development_keys(tmp_path):
+    code = "import json, sys; from pathlib import Path; from integration_hub.devkeys import load_or_create_dev_keys; print(json.dumps(load_or_create_dev_keys(Path(sys.argv[1]))))"
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)], cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    outputs = {process.communicate(timeout=60)[0] for process in starts}
+    assert all(process.returncode == 0 for process in starts)
+    assert len(outputs) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dev-keys.json"]

@@ -6,6 +6,7 @@ matter here, checked with the code the sandbox uses.
 """
 
 import pytest
+from django.utils import translation
 
 from connectors.errors import PermanentError
 
@@ -26,7 +27,8 @@ def test_an_unknown_object(client):
 
 
 def test_an_unknown_field(client):
-    error = refused(lambda: client.create("AccountObj", {"name": "x", "colour": "blue"}))
+    with translation.override("en"):
+        error = refused(lambda: client.create("AccountObj", {"name": "x", "colour": "blue"}))
     assert (
         error.code == UNKNOWN_FIELD and "colour" in error.message and "creating AccountObj" in error.message
     )
