@@ -41,7 +41,9 @@ def test_admin_actions_without_a_csrf_token_are_refused(integration_admin, custo
     client = Client(enforce_csrf_checks=True)
     client.force_login(integration_admin)
 
-    response = client.post(reverse(FLOWS), {"action": "dry_run_flow", "_selected_action": [str(customers.pk)]})
+    response = client.post(
+        reverse(FLOWS), {"action": "dry_run_flow", "_selected_action": [str(customers.pk)]}
+    )
 
     assert response.status_code == 403 and erp.calls == []
 
@@ -57,7 +59,11 @@ def test_re_run_queues_the_failed_records_of_each_flow(admin_client_csrf, custom
 
     assert response.status_code == 302
     rerun = SyncRun.objects.latest("id")
-    assert (rerun.trigger, rerun.options, rerun.requested_by.username) == (Trigger.RETRY, {"ids": ["bad"]}, "alice")
+    assert (rerun.trigger, rerun.options, rerun.requested_by.username) == (
+        Trigger.RETRY,
+        {"ids": ["bad"]},
+        "alice",
+    )
 
 
 def test_re_run_is_refused_without_the_re_run_permission(finance_client, customers, crm):  # noqa: F811
