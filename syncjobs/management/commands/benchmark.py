@@ -1,0 +1,124 @@
+"""``python manage.py benchmark [--records N] [--latency-ms L] [--json FILE]``."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from syncjobs.benchmark import report
+from syncjobs.benchmark.processes import StepFailed
+from syncjobs.benchmark.scaleout import ScaleOutUnavailable
+from syncjobs.benchmark.suite import Benchmark, Options
+
+
+class Command(BaseCommand):
+    help = _(
+        "Measure the engine against sandboxes served by their own process: the initial load, "
+        "incremental runs, the naive one-record-at-a-time way, the CRM's rate limits, memory, and "
+        "optionally the scale-out on PostgreSQL and Redis. Prints a table; --json writes every figure."
+    )
+
+    def add_arguments(self, parser):
+        defaults = Options()
+        parser.add_argument(
+            "--records",
+            type=int,
+            default=defaults.records,
+            help=_("customers; half as many orders of three lines"),
+        )
+        parser.add_argument(
+            "--latency-ms", type=int, default=defaults.latency_ms, help=_("latency added to every API call")
+        )
+        parser.add_argument("--json", metavar="FILE", help=_("write the full report as JSON to FILE"))
+        parser.add_argument(
+            "--batch-size", type=int, default=defaults.batch_size, help=_("the flows' batch size")
+        )
+        parser.add_argument(
+            "--naive-records", type=int, default=None, help=_("customers the naive way syncs (default: all)")
+        )
+        parser.add_argument(
+            "--limited-records",
+            type=int,
+            default=None,
+            help=_("customers of the rate-limited run (default: --records)"),
+        )
+        parser.add_argument(
+            "--memory-records",
+            type=int,
+            default=defaults.memory_records,
+            help=_("customers of the memory comparison; 0 skips it"),
+        )
+        parser.add_argument(
+            "--overlap-seconds",
+            type=float,
+            default=None,
+            help=_("the flows' overlap window (default: the engine's); shorter makes a quick run quicker"),
+        )
+        parser.add_argument(
+            "--budget-share",
+            type=float,
+            default=defaults.budget_share,
+            help=_("share of the CRM's rate limit the connector spends"),
+        )
+        parser.add_argument(
+            "--scale-out",
+            type=int,
+            default=0,
+            metavar="WORKERS",
+            help=_("also run the load on PostgreSQL + Redis with this many qcluster processes"),
+        )
+        parser.add_argument(
+            "--postgres-url",
+            default=defaults.postgres_url,
+            help=_("a PostgreSQL server to create the scale-out database on"),
+        )
+        parser.add_argument(
+            "--redis-url", default=defaults.redis_url, help=_("an empty Redis database for the scale-out")
+        )
+        parser.add_argument(
+            "--work-dir",
+            default="",
+            help=_("folder for the benchmark's databases (default: a temporary one)"),
+        )
+        parser.add_argument("--keep", action="store_true", help=_("keep the work folder and its logs"))
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help=_("run every step under cProfile (slower); the statistics stay in the work folder"),
+        )
+
+    def handle(self, *args, **options):
+        settings = Options(
+            records=options["records"],
+            latency_ms=options["latency_ms"],
+            batch_size=options["batch_size"],
+            naive_records=options["naive_records"],
+            limited_records=options["limited_records"],
+            memory_records=options["memory_records"],
+            overlap_seconds=options["overlap_seconds"],
+            budget_share=options["budget_share"],
+            scale_out=options["scale_out"],
+            postgres_url=options["postgres_url"],
+            redis_url=options["redis_url"],
+            work_dir=options["work_dir"],
+            keep=options["keep"] or options["profile"],
+            profile=options["profile"],
+        )
+        try:
+            result = Benchmark(settings, say=self._say).run()
+        except (StepFailed, ScaleOutUnavailable) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(report.markdown_table(result))
+        self.stdout.write("")
+        self.stdout.write(report.targets_table(result))
+        if result.get("scale_out"):
+            self.stdout.write("")
+            self.stdout.write(report.scale_out_table(result))
+        self.stdout.write("")
+        self.stdout.write(report.machine_line(result))
+        if options["json"]:
+            with open(options["json"], "w", encoding="utf-8") as handle:
+                json.dump(result, handle, ensure_ascii=False, indent=2, default=str)
+
+    def _say(self, message):
+        self.stderr.write(message)
