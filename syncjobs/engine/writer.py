@@ -155,7 +155,7 @@ def _write_item(item):
 
 def _apply(ctx, todo, results):
     """Record each result; return (to retry, lost creates, stop exception, retry-after hint)."""
-    again, unknown, stop, hint = [], [], None, None
+    again, unknown, stop, hint, audited = [], [], None, None, []
     for item in todo:
         result = results.get(item.record.id)
         if result is None or result.ok:
@@ -173,10 +173,13 @@ def _apply(ctx, todo, results):
             hint = max(hint or 0, getattr(result.error, "retry_after", None) or 0) or hint
             again.append(item)
         elif _may_unaudit(ctx, item, result.error):
-            unaudit(ctx, [item])
-            again.append(item)
+            audited.append(item)
         else:
             _failed(ctx, item, result.error)
+    if audited:
+        # One UnAudit for every document of the batch refused as audited, not one per record.
+        unaudit(ctx, audited)
+        again += [item for item in audited if item.open]
     return again, unknown, stop, hint
 
 
