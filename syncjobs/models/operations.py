@@ -131,4 +131,6 @@ class ReconciliationDifference(models.Model):
         indexes = [models.Index(fields=["report", "kind", "problem"], name="recondiff_report_kind")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.crm_number or self.erp_number} ({self.get_problem_display()})"
+        return (
+            f"{self.get_kind_display()}: {self.crm_number or self.erp_number} ({self.get_problem_display()})"
+        )
