@@ -68,13 +68,22 @@ class Processes:
         keys = ("id", "status", "phase", "worker", "read", "created", "failed")
         return dict(zip(keys, row, strict=True)) if row else {}
 
+    def write_backs(self):
+        """``{status: count}`` of the processes' write-back outbox."""
+        rows = self._fetch_all("SELECT status, COUNT(*) FROM syncjobs_writeback GROUP BY status", [])
+        return dict(rows)
+
     def _fetch_one(self, sql, params):
+        rows = self._fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    def _fetch_all(self, sql, params):
         if connection.vendor == "postgresql":  # the suite's test database, shared with this test
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                return cursor.fetchone()
+                return cursor.fetchall()
         with sqlite3.connect(self.data_dir / "hub.sqlite3", timeout=30) as db:
-            return db.execute(sql.replace("%s", "?"), params).fetchone()
+            return db.execute(sql.replace("%s", "?"), params).fetchall()
 
     def ctl(self, command, timeout=120, **spec):
         done = subprocess.run(
@@ -112,13 +121,10 @@ class Processes:
         process.wait(30)
 
     def stop(self):
+        """Kill what is still running: the test is over, nothing needs a graceful stop."""
         for process, log in self.started:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    self.kill_group(process)
+                self.kill_group(process)
             log.close()
 
     def log_text(self):

@@ -1,8 +1,8 @@
 """Drive a hub database from its own OS process: ``python -m tests.reliability.ctl CMD SPEC``.
 
 The commands of ``tests.syncjobs.engine.hubctl`` plus what the reliability suite needs:
-``setup`` with collision-free connector slugs and ``reconcile`` (the reconciler, as its
-schedule would run it).
+``setup`` with collision-free connector slugs, ``reconcile`` (the reconciler, as its
+schedule would run it) and ``drains`` (queue write-back drains).
 Prints one JSON object.
 """
 
@@ -28,6 +28,15 @@ def reconcile(spec):
     return {"resumed": sync.reconcile_runs().resumed}
 
 
+def drains(spec):
+    """Queue one write-back drain per worker, as an operator scaling out would."""
+    from django_q.tasks import async_task
+
+    from syncjobs.engine.dispatch import DRAIN_WRITE_BACKS
+
+    return {"queued": [async_task(DRAIN_WRITE_BACKS) for _drain in range(spec["count"])]}
+
+
 def main():
     import django
 
@@ -35,7 +44,7 @@ def main():
     django.setup()
     from tests.syncjobs.engine import hubctl
 
-    commands = {**hubctl.COMMANDS, "setup": setup, "reconcile": reconcile}
+    commands = {**hubctl.COMMANDS, "setup": setup, "reconcile": reconcile, "drains": drains}
     command, spec = sys.argv[1], json.loads(sys.argv[2])
     print(json.dumps(commands[command](spec), default=str))
 
