@@ -18,7 +18,9 @@ def setup(spec):
     crm, erp = workload.create_connectors(
         spec["base_url"], spec["tenants"], spec["rate_limit"], spec["budget_share"]
     )
-    workload.install_flows(crm, erp, spec["batch_size"], spec["write_back"], spec.get("options"))
+    workload.install_flows(
+        crm, erp, spec["batch_size"], spec["write_back"], spec.get("options"), spec.get("match", True)
+    )
     settled = workload.SETUP_FLOWS if spec.get("settle", True) else ()
     return {"runs": [_run_flow(slug) for slug in settled]}
 

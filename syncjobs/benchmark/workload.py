@@ -48,11 +48,12 @@ def create_connectors(base_url, tenants, rate_limit, budget_share):
     return crm, erp
 
 
-def install_flows(crm, erp, batch_size, write_back, options=None):
+def install_flows(crm, erp, batch_size, write_back, options=None, match=True):
     """The scenario flows between the connectors, run only when the benchmark says so.
 
     ``write_back`` False switches the customers flow's write-back of the ERP number off.
     ``options`` are merged into every flow's engine options (e.g. ``parallel_batches``).
+    ``match`` False drops the match keys (no lookup of existing target records).
     """
     install_scenarios(crm, erp)
     for flow in SyncFlow.objects.all():
@@ -61,4 +62,6 @@ def install_flows(crm, erp, batch_size, write_back, options=None):
         flow.options = {**flow.options, **(options or {})}
         if not write_back:
             flow.options.pop("write_back", None)
+        if not match:
+            flow.match_keys = []
         flow.save()
