@@ -1,5 +1,6 @@
 """From step results and call logs to the benchmark's figures, one row per phase."""
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -73,15 +74,18 @@ def read_calls_per_flow(phase):
 
 
 def rate_limit_lower_bound(calls, limit, window_seconds, token_limit=10, token_window=60.0):
-    """The least time the CRM's limits allow for ``calls``: for each interface, the calls
-    made ÷ the calls it allows per second; interfaces have separate budgets, so the
-    busiest one sets the bound. Returns (seconds, busiest interface, calls per interface)."""
+    """The least time the CRM's limits allow for ``calls``.
+
+    An interface admits ``limit`` calls in any window of ``window_seconds``: n calls need at
+    least (⌈n ÷ limit⌉ − 1) windows — for large n the calls needed ÷ the calls allowed per
+    second. Interfaces have separate budgets, so the busiest one sets the bound. Returns
+    (seconds, busiest interface, calls per interface).
+    """
     per_interface = Counter(c["operation"] for c in calls)
-    seconds = {
-        operation: count
-        / ((token_limit / token_window) if operation == TOKEN_PATH else (limit / window_seconds))
-        for operation, count in per_interface.items()
-    }
+    seconds = {}
+    for operation, count in per_interface.items():
+        allowed, window = (token_limit, token_window) if operation == TOKEN_PATH else (limit, window_seconds)
+        seconds[operation] = (math.ceil(count / allowed) - 1) * window
     busiest = max(seconds, key=seconds.get, default=None)
     return seconds.get(busiest, 0.0), busiest, dict(per_interface)
 

@@ -53,7 +53,7 @@ def targets_table(report):
     lines = [f"| {_('target')} | {_('measured')} | {_('limit')} | |", "|---|---|---|---|"]
     for check in report["targets"]:
         limit = ("≥ " if check["at_least"] else "≤ ") + f"{check['limit']:g}"
-        mark = _("met") if check["met"] else _("MISSED")
+        mark = "–" if check["met"] is None else _("met") if check["met"] else _("MISSED")
         lines.append(f"| {labels[check['target']]} | {_cell(check['value'])} | {limit} | {mark} |")
     return "\n".join(lines)
 

@@ -91,7 +91,8 @@ def scale_checks(scale):
 
 
 def _check(key, value, limit, at_least=False):
-    met = value is not None and (value >= limit if at_least else value <= limit)
+    """``met`` is None when the figure does not apply (e.g. a load too small to meet a limit)."""
+    met = None if value is None else (value >= limit if at_least else value <= limit)
     value = round(value, 3) if isinstance(value, float) else value
     return {"target": key, "value": value, "limit": limit, "at_least": at_least, "met": met}
 
