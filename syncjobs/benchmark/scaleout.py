@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import redis
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from syncjobs.benchmark import figures
 from syncjobs.benchmark.figures import Phase
@@ -62,7 +63,10 @@ class ScaleOut:
             )
             self.benchmark.sandbox.set_faults("fxiaoke", rate_limit=LIMIT, rate_window_seconds=WINDOW_SECONDS)
             clusters = [self._start_cluster(steps, env) for _worker in range(self.workers)]
-            self.benchmark.say(f"scale-out: {self.workers} qcluster processes on PostgreSQL + Redis")
+            self.benchmark.say(
+                _("Scale-out: %(workers)s qcluster processes on PostgreSQL and Redis…")
+                % {"workers": self.workers}
+            )
             spec = {"flows": list(LOAD_FLOWS), "workers": self.workers, "crm_limits": self._crm_limits()}
             result = steps.run("queue_load", "scale-out", spec)
             result["measurement"]["cpu_seconds"] = _cpu_seconds(clusters)

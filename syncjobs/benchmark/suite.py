@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from syncjobs.benchmark import figures, targets
@@ -102,7 +103,10 @@ class Benchmark:
         """
         self._latency(False)
         self.sandbox.set_faults("fxiaoke", **UNLIMITED_CRM)
-        self.say(f"seeding {customers} customers and {orders} orders for {hub}")
+        self.say(
+            _("Seeding %(customers)s customers and %(orders)s orders (%(hub)s)…")
+            % {"customers": customers, "orders": orders, "hub": hub}
+        )
         tenants = self.sandbox.seed(customers, orders, LINES_PER_ORDER)
         spec = {
             "base_url": self.sandbox.base_url,
@@ -127,7 +131,7 @@ class Benchmark:
     def _flows(self, name, hub, calls, flows=LOAD_FLOWS, **spec):
         results = []
         for slug in flows:
-            self.say(f"{name}: {slug}")
+            self.say(_("%(phase)s: flow %(flow)s…") % {"phase": _(name), "flow": slug})
             result = self.steps.run("run_flow", hub, {"flow": slug, **spec})
             result["calls"] = calls.take()
             results.append(result)
@@ -162,7 +166,9 @@ class Benchmark:
         margin = max(1.0, 0.05 * self.overlap_seconds)
         remaining = since + self.overlap_seconds + margin - time.monotonic()
         if remaining > 0:
-            self.say(f"waiting {remaining:.0f} s for the flows' overlap window to pass")
+            self.say(
+                _("Waiting %(seconds).0f s for the flows' overlap window to pass…") % {"seconds": remaining}
+            )
             time.sleep(remaining)
 
     @property
@@ -174,7 +180,7 @@ class Benchmark:
         _tenants, calls = self.tenants("naive", options.records, options.orders, settle=False)
         limit = options.naive_records
         spec = {"customers": limit, "orders": None if limit is None else limit // 2}
-        self.say("naive: one read and one Save per record")
+        self.say(_("The naive way: one read and one Save per record…"))
         result = self.steps.run("naive", "naive", spec)
         result["calls"] = calls.take()
         phase = Phase(gettext_noop("naive, one record at a time"), [result], result["calls"])
