@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from syncjobs.benchmark.sandbox import child_environment
 
@@ -48,6 +49,9 @@ class StepRunner:
         if completed.returncode != 0:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
             raise StepFailed(
-                f"benchmark step {step} failed (exit {completed.returncode}); {log_path}:\n{tail}"
+                _("Benchmark step %(step)s failed (exit status %(status)s); its log, %(log)s, ends with:")
+                % {"step": step, "status": completed.returncode, "log": log_path}
+                + "\n"
+                + tail
             )
         return json.loads(result_path.read_text(encoding="utf-8"))

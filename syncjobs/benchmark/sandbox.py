@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # Calls the control API returns per request; the log is read page by page beyond that.
 _CALLS_PAGE = 100_000
@@ -60,12 +61,14 @@ class SandboxProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the sandbox server stopped; see {self.data_dir / 'server.log'}")
+                raise RuntimeError(
+                    _("The sandbox server stopped; see %(log)s.") % {"log": self.data_dir / "server.log"}
+                )
             if port_file.exists() and port_file.read_text().strip():
                 self.base_url = f"http://127.0.0.1:{port_file.read_text().strip()}"
                 return self
             time.sleep(0.1)
-        raise RuntimeError("the sandbox server did not start in time")
+        raise RuntimeError(_("The sandbox server did not start within %(seconds)s s.") % {"seconds": timeout})
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -121,7 +121,12 @@ def create_database(server_url):
         with psycopg.connect(_libpq(server_url), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as error:
-        raise ScaleOutUnavailable(f"cannot create a database on {server_url}: {error}") from error
+        raise ScaleOutUnavailable(
+            _(
+                "Cannot create a database on %(server)s (%(error)s); name a PostgreSQL server with --postgres-url."
+            )
+            % {"server": server_url, "error": error}
+        ) from error
     parts = urlsplit(server_url)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -141,10 +146,14 @@ def check_empty(url):
     try:
         size = redis.Redis.from_url(url, socket_connect_timeout=2).dbsize()
     except redis.RedisError as error:
-        raise ScaleOutUnavailable(f"cannot reach Redis at {url}: {error}") from error
+        raise ScaleOutUnavailable(
+            _("Cannot reach Redis at %(url)s (%(error)s); start it or name another with --redis-url.")
+            % {"url": url, "error": error}
+        ) from error
     if size:
         raise ScaleOutUnavailable(
-            f"Redis database {url} holds {size} keys; name an empty one with --redis-url"
+            _("Redis database %(url)s holds %(keys)s keys; name an empty one with --redis-url.")
+            % {"url": url, "keys": size}
         )
 
 
