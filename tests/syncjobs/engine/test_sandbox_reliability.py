@@ -68,7 +68,10 @@ def test_thirty_percent_faults_converge_to_everything_synced_without_duplicates(
     assert result.status == RunStatus.SUCCEEDED, result.message
     assert len(contacts) == result.read_count == result.created_count and max(contacts.values()) == 1
     attempts = SyncRecord.objects.filter(run=result).values_list("attempts", flat=True)
-    assert max(attempts) <= 8 and sum(attempts) > len(attempts)  # faults were met, and bounded
+    # Bounded. Whether a fault costs a record an attempt of its own depends on where the seeded
+    # draws land (client retries and settling by lookup absorb many), so "faults were met" is
+    # judged from the sandbox's log below, not from the attempts.
+    assert max(attempts) <= 8
     # Calls refused before the sandbox knew the tenant are logged without one.
     outcomes = Counter(c["outcome"].rsplit("_", 1)[-1] for c in sandbox.calls("k3cloud", after_id=mark))
     assert outcomes["dropped"] and outcomes["500"] and outcomes["reset"], outcomes
