@@ -187,7 +187,7 @@ def persist(op, form, rows):
         if form.allocatable:
             row.doc["FMASTERID"] = record.id
     updates = [row for row in rows if row.before is not None]
-    Record.objects.bulk_update([store.fill_record(form, r.record, r.doc) for r in updates], UPDATE_COLUMNS)
+    store.update_columns([store.fill_record(form, r.record, r.doc) for r in updates], UPDATE_COLUMNS)
     for row in rows:
         links.write_back(op.tenant_id, form.form_id, row.before, row.doc)
     if form.allocatable:
@@ -236,12 +236,18 @@ def _update_copies(op, form, masters):
         "FCreateDate",
         "FCreatorId",
     }
-    for master in masters:
-        for record in Record.objects.filter(tenant_id=op.tenant_id, master_id=master[form.pk]):
-            doc = store.doc_from_record(form, record)
-            doc.update({k: copy.deepcopy(v) for k, v in master.items() if k not in private and k != form.pk})
-            doc["FMASTERID"] = master[form.pk]
-            store.fill_record(form, record, doc).save()
+    by_id = {master[form.pk]: master for master in masters}
+    if not by_id:
+        return
+    # One query for the copies of the whole batch (a query per master read the table each time).
+    copies = list(Record.objects.filter(tenant_id=op.tenant_id, form=form.form_id, master_id__in=list(by_id)))
+    for record in copies:
+        master = by_id[record.master_id]
+        doc = store.doc_from_record(form, record)
+        doc.update({k: copy.deepcopy(v) for k, v in master.items() if k not in private and k != form.pk})
+        doc["FMASTERID"] = master[form.pk]
+        store.fill_record(form, record, doc)
+    store.update_columns(copies, UPDATE_COLUMNS)
 
 
 # --- NeedReturnData -----------------------------------------------------------------------------

@@ -11,8 +11,6 @@ import copy
 import threading
 from contextlib import contextmanager
 
-from django.db import connections, router
-
 from sandbox.k3cloud import links, messages, store
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get, id_list, text_list
@@ -127,29 +125,9 @@ def _writes_at_the_end():
     _pending.records = {}
     try:
         yield
-        _update_all(list(_pending.records.values()))
+        store.update_columns(_pending.records.values(), UPDATE_COLUMNS)
     finally:
         _pending.records = None
-
-
-def _update_all(records):
-    """UPDATE the operation columns of ``records``: one parameterised statement, many rows."""
-    if not records:
-        return
-    connection = connections[router.db_for_write(Record)]
-    fields = [Record._meta.get_field(name) for name in UPDATE_COLUMNS]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(Record._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(Record._meta.pk.column),
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(r, field.attname), connection) for field in fields] + [r.pk]
-        for r in records
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 # --- the transitions ---------------------------------------------------------------------------
