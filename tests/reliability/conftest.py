@@ -1,13 +1,13 @@
 """Fixtures of the reliability suite: fast client retries, and hub processes on a chosen broker.
 
-Processes share the suite's database: a fresh copy of a migrated SQLite file, or the
-PostgreSQL test database when the suite runs on PostgreSQL (``tests.syncjobs.engine.processes``).
+The processes of a test share a database of their own, copied from a migrated template: a
+SQLite file, or a PostgreSQL database when the suite runs on PostgreSQL
+(``tests.syncjobs.engine.processes``).
 """
 
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -15,10 +15,9 @@ import uuid
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from tests.support.sandbox import PROJECT_DIR
-from tests.syncjobs.engine.processes import hub_processes, migrated_sqlite
+from tests.syncjobs.engine.processes import drop_template, fetch_all, hub_processes, migrated_template
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -30,8 +29,12 @@ def fast_client_retries(settings):
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    return migrated_sqlite(tmp_path_factory.mktemp("reliability-hub"))
+def migrated_hub(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        made = migrated_template(tmp_path_factory.mktemp("reliability-hub"))
+    yield made
+    with django_db_blocker.unblock():
+        drop_template(made)
 
 
 @pytest.fixture(scope="session")
@@ -78,12 +81,7 @@ class Processes:
         return rows[0] if rows else None
 
     def _fetch_all(self, sql, params):
-        if connection.vendor == "postgresql":  # the suite's test database, shared with this test
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-        with sqlite3.connect(self.data_dir / "hub.sqlite3", timeout=30) as db:
-            return db.execute(sql.replace("%s", "?"), params).fetchall()
+        return fetch_all(self.env["DATABASE_URL"], sql, params)
 
     def ctl(self, command, timeout=120, **spec):
         done = subprocess.run(
@@ -134,12 +132,12 @@ class Processes:
 
 
 @pytest.fixture
-def processes(request, tmp_path, migrated_template):
+def processes(request, tmp_path, migrated_hub):
     """``make(broker="orm"|"redis", **env)``: hub processes on the suite's database."""
     made = []
 
     def make(broker="orm", **env):
-        base = hub_processes(request, tmp_path, migrated_template).env
+        base = hub_processes(request, tmp_path, migrated_hub).env
         base.pop("REDIS_URL", None)
         if broker == "redis":
             base["REDIS_URL"] = request.getfixturevalue("redis_url")

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.syncjobs.engine.processes import hub_processes, migrated_sqlite
+from tests.syncjobs.engine.processes import drop_template, hub_processes, migrated_template
 from tests.syncjobs.engine.scenarios import FAST, Hub
 
 # Each write call takes this long, so the test can watch the call log and strike mid-run.
@@ -15,8 +15,12 @@ LATENCY_MS = 120
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return migrated_sqlite(tmp_path_factory.mktemp("migrated-hub"))
+def template(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        made = migrated_template(tmp_path_factory.mktemp("migrated-hub"))
+    yield made
+    with django_db_blocker.unblock():
+        drop_template(made)
 
 
 @pytest.fixture
