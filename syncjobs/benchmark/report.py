@@ -50,7 +50,9 @@ def markdown_table(report, translate=True):
 
 def targets_table(report):
     labels = target_labels(report)
-    lines = [f"| {_('target')} | {_('measured')} | {_('limit')} | |", "|---|---|---|---|"]
+    # Labels outside the f-string: xgettext does not look inside f-strings.
+    header = (_("target"), _("measured"), _("limit"), "")
+    lines = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     for check in report["targets"]:
         limit = ("≥ " if check["at_least"] else "≤ ") + f"{check['limit']:g}"
         mark = "–" if check["met"] is None else _("met") if check["met"] else _("MISSED")

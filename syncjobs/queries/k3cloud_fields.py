@@ -70,7 +70,7 @@ def _base(*fields, org=True, name_key="FName"):
         F("FDocumentStatus", _("Data status"), readonly=True, options=DOCUMENT_STATUS),
         F("FForbidStatus", _("Forbid status"), readonly=True, options=FORBID_STATUS),
         F("FModifyDate", _("Modified"), DATETIME, readonly=True),
-        F("FApproveDate", _("Audited"), DATETIME, readonly=True),
+        F("FApproveDate", _("Audit date"), DATETIME, readonly=True),
     ]
     return (*head, *fields, *tail)
 
@@ -84,7 +84,7 @@ def _bill(*fields):
     tail = [
         F("FDocumentStatus", _("Document status"), readonly=True, options=DOCUMENT_STATUS),
         F("FModifyDate", _("Modified"), DATETIME, readonly=True),
-        F("FApproveDate", _("Audited"), DATETIME, readonly=True),
+        F("FApproveDate", _("Audit date"), DATETIME, readonly=True),
     ]
     return (*head, *fields, *tail)
 
