@@ -2,18 +2,23 @@
 
 import pytest
 from django.db import transaction
-from django_q.models import OrmQ
 
 from syncjobs.engine.dispatch import EXECUTE_RUN
 from syncjobs.models import SyncRun
 from syncjobs.services import sync
+from tests.support.queue import empty_queue, waiting_tasks
 from tests.syncjobs.factories import make_flow
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def empty_broker():
+    empty_queue()  # Redis keeps what earlier tests queued
+
+
 def queued():
-    return [(task.func(), task.args()) for task in OrmQ.objects.order_by("id")]
+    return [(func, tuple(args)) for func, args in waiting_tasks()]
 
 
 def test_a_run_is_enqueued_after_commit_with_its_id_only():
