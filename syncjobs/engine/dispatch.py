@@ -5,7 +5,12 @@ command has no queue worker behind it, so it runs follow-ups itself, one after a
 Tasks carry ids only.
 """
 
-from django.db import transaction
+import logging
+import threading
+
+from django.db import connections, transaction
+
+logger = logging.getLogger(__name__)
 
 EXECUTE_RUN = "syncjobs.tasks.execute_run"
 HELP_RUN = "syncjobs.tasks.help_run"
@@ -51,9 +56,50 @@ class InlineDispatcher:
     def help(self, run_id, count):
         """No helpers: this process works through the batches itself."""
 
+    def join(self):
+        """Nothing to wait for: there are no helpers."""
+
     def drain_write_backs(self):
         self.write_backs = True
 
     def take_runs(self):
         runs, self.runs = self.runs, []
         return runs
+
+
+class ThreadedDispatcher(InlineDispatcher):
+    """As ``InlineDispatcher``, but a large run's helpers are threads of this process.
+
+    The ``sync`` command has no queue workers to share a large run with; threads do the
+    same: each claims free batches by compare-and-set like a worker on another machine,
+    so one thread's batch waits on an API while another's is mapped and stored. Each
+    thread has its own database connection, closed when it is done.
+    """
+
+    def __init__(self, threads=None, **context):
+        super().__init__()
+        self.wanted = threads  # None: the flow's ``parallel_batches``
+        self.context = context
+        self.threads = []
+
+    def help(self, run_id, count):
+        if self.wanted is not None:
+            count = self.wanted - 1
+        for _ in range(count):
+            thread = threading.Thread(target=self._help, args=(run_id,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _help(self, run_id):
+        from syncjobs.engine.runner import Runner
+
+        try:
+            Runner(run_id, dispatcher=self, **self.context).execute()
+        except Exception:  # a helper's failure leaves its batch to the leader's take-over
+            logger.exception("A helper thread of run %s failed", run_id)
+        finally:
+            connections.close_all()
+
+    def join(self):
+        while self.threads:
+            self.threads.pop().join()

@@ -137,7 +137,8 @@ class Runner:
             return
         SyncRun.objects.filter(pk=run.pk).update(read_count=F("read_count") + batch.record_count)
         self.progress(run)
-        if not self.helpers_called and self.ctx.options.parallel_batches > 1:
+        if not self.helpers_called:
+            # The dispatcher decides how many helpers it starts (none for a count of 0).
             self.helpers_called = True
             self.dispatcher.help(run.pk, self.ctx.options.parallel_batches - 1)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from syncjobs.engine import dryrun, reconcile, runs, writeback
-from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher
+from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher, ThreadedDispatcher
 from syncjobs.engine.options import FlowOptions, OptionsError
 from syncjobs.engine.runner import Runner
 from syncjobs.engine.workers import new_worker_name
@@ -53,27 +53,35 @@ def execute_run(run_id, dispatcher=None, **options):
     return Runner(run_id, dispatcher=dispatcher or QueueDispatcher(), **options).execute()
 
 
-def run_now(flow, full=False, ids=None, user=None, trigger=Trigger.MANUAL, progress=None, **context):
+def run_now(
+    flow, full=False, ids=None, user=None, trigger=Trigger.MANUAL, progress=None, threads=1, **context
+):
     """Run ``flow`` in this process until done, then what it set off; return the main run.
 
     An unfinished run of the flow (e.g. one whose process was killed) is resumed instead
     of starting a new one. Follow-up runs (records released by a landed parent) run
-    here too, then the write-backs are sent.
+    here too, then the write-backs are sent. ``threads`` > 1: the run's batches are shared
+    with ``threads − 1`` helper threads, as queue workers would share them; they need a
+    database several connections can write at once (not a test's open transaction).
     """
-    dispatcher = InlineDispatcher()
+    dispatcher = ThreadedDispatcher(threads, **context) if threads > 1 else InlineDispatcher()
     run = start_run(flow, trigger, full=full, ids=ids, user=user, dispatcher=dispatcher)
     dispatcher.take_runs()
     worker = new_worker_name()
-    run = Runner(
-        run.pk, worker=worker, dispatcher=dispatcher, wait=True, progress=progress, **context
-    ).execute()
-    _run_follow_ups(dispatcher, worker, context)
+    try:
+        run = Runner(
+            run.pk, worker=worker, dispatcher=dispatcher, wait=True, progress=progress, **context
+        ).execute()
+        _run_follow_ups(dispatcher, worker, context)
+    finally:
+        dispatcher.join()
     run.refresh_from_db()
     return run
 
 
 def _run_follow_ups(dispatcher, worker, context):
     for _round in range(100):
+        dispatcher.join()
         pending = dispatcher.take_runs()
         if not pending:
             break

@@ -36,8 +36,16 @@ class Command(BaseCommand):
             help=_("show what a run would do, field by field; write nothing"),
         )
         parser.add_argument("--limit", type=int, default=None, help=_("records a dry run evaluates"))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help=_("share a large run's batches among this many threads of this process"),
+        )
 
     def handle(self, *args, **options):
+        if options["threads"] < 1:
+            raise CommandError(_("--threads must be 1 or more."))
         flow = self._flow(options["flow"])
         try:
             if options["dry_run"]:
@@ -65,7 +73,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         bar = ProgressBar(self.stdout, flow.slug, interactive=self.stdout.isatty())
         run = sync.run_now(
-            flow, full=options["full"], ids=options["ids"], trigger=Trigger.MANUAL, progress=bar
+            flow,
+            full=options["full"],
+            ids=options["ids"],
+            trigger=Trigger.MANUAL,
+            progress=bar,
+            threads=options["threads"],
         )
         bar.finish(run)
         write_backs = sync.drain_write_backs(limit=10**9, budget_seconds=3600, flow=flow)

@@ -138,3 +138,20 @@ def test_a_queued_run_is_executed_by_a_qcluster_worker(hub, procs):
         cluster.send_signal(signal.SIGTERM)
         cluster.wait(30)
     assert finished[0]["id"] == queued["run"] and finished[0]["created"] == len(crm_contacts(hub))
+
+
+@pytest.mark.engine
+def test_a_sync_process_shares_its_run_with_helper_threads_each_batch_once(hub, procs, sandbox):
+    sandbox.set_faults("k3cloud", latency_ms=30)  # batches overlap: one thread waits, another works
+    process = procs.start("sync", "contacts", "--threads", "4")
+
+    assert process.wait(120) == 0
+    sandbox.clear_faults("k3cloud")
+    report = procs.ctl("report", flow="contacts")
+    (run,) = report["runs"]
+    assert run["status"] == "succeeded" and run["created"] == run["read"] == len(crm_contacts(hub))
+    assert {batch["claims"] for batch in report["batches"]} == {1}
+    assert len({batch["claimed_by"] for batch in report["batches"]}) >= 2  # the threads shared them
+    contacts = contacts_in_erp(hub)
+    assert len(contacts) == run["read"] and max(contacts.values()) == 1
+    assert report["claims_left"] == 0 and report["linked"] == run["read"]
