@@ -88,13 +88,14 @@ def machine_line(report):
     return _(
         "Machine: %(cpus)s CPUs (%(cpu)s), %(memory)s GB RAM, %(system)s, Python %(python)s, SQLite "
         "%(sqlite)s; load average at the end %(load)s. Latency %(latency)s ms per call; batch size "
-        "%(batch)s; whole benchmark %(seconds)s s."
+        "%(batch)s; threads per run %(threads)s; whole benchmark %(seconds)s s."
     ) % {
         **machine,
         "memory": machine["memory_gb"],
         "load": " / ".join(str(x) for x in machine["load_average_at_end"]),
         "latency": report["options"]["latency_ms"],
         "batch": report["options"]["batch_size"],
+        "threads": report["options"].get("threads", 1),
         "seconds": report["seconds"],
     }
 

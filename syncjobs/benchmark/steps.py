@@ -26,20 +26,20 @@ def setup(spec):
 
 
 def run_flow(spec):
-    """One flow as ``manage.py sync`` runs it (the run, then its write-backs), measured.
+    """One flow as ``manage.py sync [--threads N]`` runs it (the run, then its write-backs), measured.
 
     ``crm_limits`` (optional) first sets the CRM connector's rate limit fields.
     """
     if spec.get("crm_limits"):
         Connector.objects.filter(slug=workload.CRM_SLUG).update(**spec["crm_limits"])
     with measuring() as figures:
-        result = _run_flow(spec["flow"])
+        result = _run_flow(spec["flow"], spec.get("threads", 1))
     return {**result, "measurement": figures.as_dict()}
 
 
-def _run_flow(slug):
+def _run_flow(slug, threads=1):
     flow = SyncFlow.objects.select_related("source_connector", "target_connector").get(slug=slug)
-    run = sync.run_now(flow)
+    run = sync.run_now(flow, threads=threads)
     drained = sync.drain_write_backs(limit=10**9, budget_seconds=10**6, flow=flow)
     return {
         "flow": slug,

@@ -48,6 +48,7 @@ class Options:
     memory_records: int = 100_000  # 0: skip the memory comparison
     overlap_seconds: float | None = None  # None: the flows' default
     budget_share: float = 0.95
+    threads: int = 1  # threads of each ``sync`` step (``manage.py sync --threads``)
     scale_out: int = 0
     postgres_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/13"
@@ -132,7 +133,7 @@ class Benchmark:
         results = []
         for slug in flows:
             self.say(_("%(phase)s: flow %(flow)s…") % {"phase": _(name), "flow": slug})
-            result = self.steps.run("run_flow", hub, {"flow": slug, **spec})
+            result = self.steps.run("run_flow", hub, {"flow": slug, "threads": self.options.threads, **spec})
             result["calls"] = calls.take()
             results.append(result)
         phase = Phase(name, results, _merged(results))

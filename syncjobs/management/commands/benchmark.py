@@ -61,6 +61,12 @@ class Command(BaseCommand):
             help=_("share of the CRM's rate limit the connector spends"),
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=defaults.threads,
+            help=_("threads each measured run shares its batches with, as manage.py sync --threads"),
+        )
+        parser.add_argument(
             "--scale-out",
             type=int,
             default=0,
@@ -97,6 +103,7 @@ class Command(BaseCommand):
             memory_records=options["memory_records"],
             overlap_seconds=options["overlap_seconds"],
             budget_share=options["budget_share"],
+            threads=options["threads"],
             scale_out=options["scale_out"],
             postgres_url=options["postgres_url"],
             redis_url=options["redis_url"],
