@@ -4,6 +4,7 @@ import logging
 import time
 from datetime import timedelta
 
+from django.db import reset_queries
 from django.db.models import F
 from django.utils import timezone
 
@@ -132,6 +133,7 @@ class Runner:
 
     def _read_batch(self, batch):
         run = self.run
+        _forget_queries()
         runs.heartbeat(run, self.clock(), self.ctx.options.lease_seconds)
         if batch is None:
             return
@@ -201,6 +203,7 @@ class Runner:
             return
         self._release_children(items)
         self.progress(run)
+        _forget_queries()
 
     def _beat(self, batch):
         now = self.clock()
@@ -235,6 +238,15 @@ class Runner:
         if WriteBack.objects.filter(flow_id=run.flow_id, status=WriteBackStatus.PENDING).exists():
             self.dispatcher.drain_write_backs()
         self.progress(run)
+
+
+def _forget_queries():
+    """Drop the SQL Django logs with ``DEBUG`` on, as it does after each request.
+
+    A run is one long "request": in a development install its log would keep the text of
+    every statement, a stored batch's whole payload included, and grow with the load.
+    """
+    reset_queries()
 
 
 def execute_run(run_id, **options):
