@@ -80,7 +80,7 @@ def scale_out_table(report):
             "limit": scale["crm_limit"]["limit"],
         }
     )
-    return "\n".join(lines)
+    return "\n\n".join(lines)  # a blank line ends the table before the sentence
 
 
 def machine_line(report):
