@@ -5,7 +5,6 @@ per entity a list of row dicts (which may nest link rows). Column-backed values 
 statuses, dates, organisation) are copied in and out of the indexed columns.
 """
 
-from django.db import connections, router
 from django.db.models import F
 
 from sandbox.k3cloud.models import Counter, Record
@@ -61,32 +60,6 @@ def fill_record(form, record, doc):
         setattr(record, column, text_moment(doc.get(key)))
     record.data = {key: value for key, value in doc.items() if key not in skip}
     return record
-
-
-def update_columns(records, columns):
-    """UPDATE ``columns`` of ``records``: one parameterised statement executed for every row.
-
-    What bulk operations write (a BatchSave's updates, a Submit's documents, allocated
-    copies); Django's ``bulk_update`` spends seconds per few hundred rows building CASE
-    expressions, one ``save()`` per record a round trip each.
-    """
-    records = [record for record in records if record.pk is not None]
-    if not records:
-        return
-    connection = connections[router.db_for_write(Record)]
-    fields = [Record._meta.get_field(name) for name in columns]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(Record._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(Record._meta.pk.column),
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(r, field.attname), connection) for field in fields] + [r.pk]
-        for r in records
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def load_docs(tenant_id, form, ids):

@@ -11,6 +11,7 @@ import copy
 import threading
 from contextlib import contextmanager
 
+from integration_hub import bulk
 from sandbox.k3cloud import links, messages, store
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get, id_list, text_list
@@ -125,7 +126,7 @@ def _writes_at_the_end():
     _pending.records = {}
     try:
         yield
-        store.update_columns(_pending.records.values(), UPDATE_COLUMNS)
+        bulk.update_many(Record, _pending.records.values(), UPDATE_COLUMNS)
     finally:
         _pending.records = None
 

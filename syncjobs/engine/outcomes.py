@@ -9,7 +9,8 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import F
 
-from syncjobs.engine import batches, bulk, dependencies, writeback
+from integration_hub import bulk
+from syncjobs.engine import batches, dependencies, writeback
 from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
 
 # Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.

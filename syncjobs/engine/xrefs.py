@@ -6,10 +6,11 @@ the target committed the create, the next attempt finds the claim, sees its work
 gone, and looks the record up by the match keys instead of creating it twice.
 """
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 
+from integration_hub import bulk
 from syncjobs.adapters.base import TargetRef
-from syncjobs.engine import bulk, messages
+from syncjobs.engine import messages
 from syncjobs.models import CrossReference
 
 # Post-actions that must happen once per target record, never again after an update.
@@ -169,28 +170,9 @@ def linked(ctx, item, target, fingerprint, keep_actions=False):
 
 
 def save(ctx, items):
-    """Store the cross-references of ``items``: one parameterised UPDATE, executed for many rows.
-
-    ``bulk_update`` builds one CASE per field and row and spends seconds per thousand rows in
-    the ORM; ``executemany`` of a plain UPDATE is batched by the driver on SQLite and PostgreSQL.
-    """
+    """Store the cross-references of ``items``: one parameterised UPDATE, executed for many rows."""
     rows = [item.xref for item in items if item.xref is not None and item.xref.pk]
-    if not rows:
-        return
-    connection = connections[router.db_for_write(CrossReference)]
-    fields = [CrossReference._meta.get_field(name) for name in _SAVED_FIELDS]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(CrossReference._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(CrossReference._meta.pk.column),
-    )
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    bulk.update_many(CrossReference, rows, _SAVED_FIELDS)
 
 
 def release_claims(items):
