@@ -1,6 +1,7 @@
 import pytest
 
 from tests.support.sandbox import SandboxServer
+from tests.syncjobs.engine.processes import drop_template, migrated_template
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,14 @@ def sandbox(sandbox_server):
     yield sandbox_server
     for system in ("k3cloud", "fxiaoke"):
         sandbox_server.clear_faults(system)
+
+
+@pytest.fixture(scope="session")
+def migrated_hub(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A migrated hub database that tests running hub processes copy (SQLite file or PostgreSQL
+    template database, see ``tests.syncjobs.engine.processes``); dropped after the session."""
+    with django_db_blocker.unblock():
+        made = migrated_template(tmp_path_factory.mktemp("migrated-hub"))
+    yield made
+    with django_db_blocker.unblock():
+        drop_template(made)

@@ -76,16 +76,16 @@ class ThreadedDispatcher(InlineDispatcher):
     thread has its own database connection, closed when it is done.
     """
 
-    def __init__(self, threads=None, **context):
+    def __init__(self, threads, **context):
         super().__init__()
-        self.wanted = threads  # None: the flow's ``parallel_batches``
+        self.wanted = threads
         self.context = context
         self.threads = []
 
     def help(self, run_id, count):
-        if self.wanted is not None:
-            count = self.wanted - 1
-        for _ in range(count):
+        """Start ``threads − 1`` helpers; the command's ``--threads`` decides, not the flow's
+        ``parallel_batches`` (``count``), which is sized for the queue's workers."""
+        for _ in range(self.wanted - 1):
             thread = threading.Thread(target=self._help, args=(run_id,), daemon=True)
             thread.start()
             self.threads.append(thread)

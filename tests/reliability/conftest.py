@@ -17,7 +17,7 @@ import redis
 from django.conf import settings
 
 from tests.support.sandbox import PROJECT_DIR
-from tests.syncjobs.engine.processes import drop_template, fetch_all, hub_processes, migrated_template
+from tests.syncjobs.engine.processes import fetch_all, hub_processes
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -26,15 +26,6 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 def fast_client_retries(settings):
     settings.INTEGRATION_HUB_RETRY_BASE_SECONDS = 0.01
     settings.INTEGRATION_HUB_RETRY_CAP_SECONDS = 0.05
-
-
-@pytest.fixture(scope="session")
-def migrated_hub(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
-        made = migrated_template(tmp_path_factory.mktemp("reliability-hub"))
-    yield made
-    with django_db_blocker.unblock():
-        drop_template(made)
 
 
 @pytest.fixture(scope="session")

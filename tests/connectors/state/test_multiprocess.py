@@ -13,13 +13,13 @@ import subprocess
 import sys
 import time
 import uuid
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.db import connection
 
 from tests.support.sandbox import PROJECT_DIR, server_environment
+from tests.syncjobs.engine.processes import postgres_url
 
 pytestmark = pytest.mark.engine
 
@@ -84,23 +84,6 @@ def redis_run(tmp_path_factory, redis_url):
     client.close()
 
 
-@pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory):
-    """A hub SQLite file with every migration applied (``migrate`` runs in its own process)."""
-    data_dir = tmp_path_factory.mktemp("migrated-hub")
-    migrate = [sys.executable, "manage.py", "migrate", "--skip-checks", "--verbosity", "0"]
-    done = subprocess.run(
-        migrate,
-        cwd=PROJECT_DIR,
-        env=server_environment(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return data_dir / "hub.sqlite3"
-
-
 def database_env(request, data_dir):
     """Environment for workers sharing one real database through the database backend."""
     extra = {"INTEGRATION_HUB_CONNECTOR_STATE_BACKEND": "database"}
@@ -108,18 +91,11 @@ def database_env(request, data_dir):
         request.getfixturevalue("django_db_setup")
         # The test database pytest-django created (the tests carry django_db for that).
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing a non-test database"
-        extra["DATABASE_URL"] = postgres_url(connection.settings_dict)
+        db = connection.settings_dict
+        extra["DATABASE_URL"] = postgres_url(db, db["NAME"])
         return server_environment(data_dir, extra)
-    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), data_dir / "hub.sqlite3")
+    shutil.copyfile(request.getfixturevalue("migrated_hub"), data_dir / "hub.sqlite3")
     return server_environment(data_dir, extra)
-
-
-def postgres_url(db):
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def run_workers(tmp_path, env, spec, timeout=90):

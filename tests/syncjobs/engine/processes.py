@@ -79,12 +79,6 @@ def drop_template(template):
         _drop_database(template.server, template.name)
 
 
-def migrated_sqlite(data_dir):
-    """A hub SQLite file with every migration applied."""
-    _migrate(data_dir, {"DATABASE_URL": f"sqlite:///{data_dir / 'hub.sqlite3'}"})
-    return data_dir / "hub.sqlite3"
-
-
 def hub_processes(request, data_dir, template):
     """``HubProcesses`` on a fresh copy of ``template`` (see ``migrated_template``)."""
     extra = {"INTEGRATION_HUB_CONNECTOR_STATE_BACKEND": "database", "INTEGRATION_HUB_Q_WORKERS": "2"}

@@ -7,20 +7,11 @@ from collections import Counter
 
 import pytest
 
-from tests.syncjobs.engine.processes import drop_template, hub_processes, migrated_template
+from tests.syncjobs.engine.processes import hub_processes
 from tests.syncjobs.engine.scenarios import FAST, Hub
 
 # Each write call takes this long, so the test can watch the call log and strike mid-run.
 LATENCY_MS = 120
-
-
-@pytest.fixture(scope="module")
-def template(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
-        made = migrated_template(tmp_path_factory.mktemp("migrated-hub"))
-    yield made
-    with django_db_blocker.unblock():
-        drop_template(made)
 
 
 @pytest.fixture
@@ -30,8 +21,8 @@ def hub(db, sandbox):
 
 
 @pytest.fixture
-def procs(request, tmp_path, template, hub, sandbox):
-    procs = hub_processes(request, tmp_path, template)
+def procs(request, tmp_path, migrated_hub, hub, sandbox):
+    procs = hub_processes(request, tmp_path, migrated_hub)
     fields = {"batch_size": 4, "match_keys": ["FMobile"], "options": {**FAST, "lease_seconds": 30}}
     procs.ctl(
         "setup",
