@@ -3,7 +3,10 @@
 Top-level ``and`` conditions on indexed columns (create/modify/approve date, status,
 primary key) become SQL and are not evaluated again: their SQL meaning is the same as the
 Python one (dates are stored cut to milliseconds, statuses in capitals, NULL dates fail
-every comparison). A paged pull reads the same records once per page, so each record's
+every comparison). A top-level ``=`` or ``in`` on a header text field (a number, a tax
+code: what lookups match on) also narrows the SQL selection, to a superset of what it
+matches, and is still evaluated in Python: without it every lookup parsed every record of
+the form. A paged pull reads the same records once per page, so each record's
 parsed JSON is kept while its stored text is unchanged — a page costs a fetch and a
 string comparison per record instead of a parse.
 """
@@ -13,11 +16,13 @@ import threading
 from collections import OrderedDict
 from decimal import Decimal
 
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Func, IntegerField, Q, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Length, Lower
+from django.db.models.lookups import GreaterThan, In
 
 from sandbox.k3cloud import filters, store
-from sandbox.k3cloud.metadata.types import DATETIME
+from sandbox.k3cloud.metadata.types import DATETIME, LOCALE, TEXT
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.values import BadValue, literal_for, text_moment
 
@@ -33,6 +38,7 @@ def split_filter(form, tree):
         translated = _column_condition(form, condition)
         if translated is None:
             rest.append(condition)
+            query &= _text_superset(form, condition) or Q()
         else:
             query &= translated
     residual = None if not rest else rest[0] if len(rest) == 1 else filters.And(tuple(rest))
@@ -67,6 +73,44 @@ def _column(form, name):
     if lowered == "fdocumentstatus":
         return "document_status", _status
     return None, None
+
+
+def _text_superset(form, condition):
+    """A Q selecting at least every record an ``=``/``in`` on a header text field matches.
+
+    Texts compare case-insensitively (``str.casefold``). For ASCII literals, SQL's ``lower``
+    agrees with it on every ASCII value; a value holding any other character (a few, like
+    the Kelvin sign, casefold to ASCII) is kept for Python to judge. None when the condition
+    is of another shape, names another kind of field, or lists a literal that is not a
+    non-empty ASCII string (an empty literal matches a missing value, which SQL would drop).
+    """
+    if isinstance(condition, filters.InList) and not condition.negated:
+        operand, items = condition.operand, condition.items
+    elif isinstance(condition, filters.Compare) and condition.op == "=":
+        operand, items = condition.left, (condition.right,)
+    else:
+        return None
+    field = form.field(operand.name) if isinstance(operand, filters.FieldName) else None
+    if field is None or field.entity is not None or field.type not in (TEXT, LOCALE):
+        return None
+    texts = [item.value for item in items if isinstance(item, filters.Literal)]
+    if len(texts) != len(items) or not all(isinstance(t, str) and t and t.isascii() for t in texts):
+        return None
+    column = store.column_keys(form).get(field.key)
+    value = F(column) if column else KT(f"data__{field.key}")
+    lowered = In(Lower(value), sorted({text.lower() for text in texts}))
+    return Q(lowered) | Q(GreaterThan(ByteLength(value), Length(value)))
+
+
+class ByteLength(Func):
+    """A text's length in UTF-8 bytes: more than its length in characters unless all ASCII."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # OCTET_LENGTH arrived in SQLite 3.43; a BLOB's length is its size in bytes.
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))")
 
 
 def _moment(value):

@@ -182,3 +182,21 @@ def test_queries_take_positional_parameters_and_data_as_a_string(erp):
     assert erp.call("DynamicFormService.BillQuery", {"DATA": data}) == [
         {"FNumber": "PRE001", "FName": "人民币"}
     ]
+
+
+def test_text_matches_ignore_case_whatever_sql_narrows_them_to(erp):
+    """``=`` and ``in`` on a header text field are pre-selected in SQL; the answer is the same
+    case-insensitive match, down to the values SQL's ``lower`` does not fold (the Kelvin sign
+    casefolds to "k")."""
+    codes = {"91ABC": "upper", "91abc": "lower", "91\u212aX": "kelvin", "91kx": "plain", "": "none"}
+    numbers = {}
+    for code, name in codes.items():
+        numbers[name] = erp.saved("BD_Customer", {"FName": name, "FSOCIALCRECODE": code})[1]
+
+    def names(filter_string):
+        return sorted(row[0] for row in erp.query("BD_Customer", "FName", filter_string))
+
+    assert names("FSOCIALCRECODE in ('91aBc', '91KX')") == ["kelvin", "lower", "plain", "upper"]
+    assert names("FSOCIALCRECODE = '91abc' and FName <> 'upper'") == ["lower"]
+    assert names("FSOCIALCRECODE = ''") == ["none"]
+    assert names(f"FNumber in ('{numbers['plain'].lower()}', 'NONE')") == ["plain"]
