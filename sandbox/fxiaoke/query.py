@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cmp_to_key
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.db.models.lookups import In
 
 from sandbox.fxiaoke import operators
 from sandbox.fxiaoke.errors import OFFSET_OUT_OF_RANGE, ApiError, illegal_query, missing
@@ -57,11 +59,13 @@ class Filter:
 
         Only for EQ / IN on a reference (a record id is stored as the very text it is
         compared with): a lookup of detail lines by their master then reads those lines,
-        not every line of the object. ``test`` still decides.
+        not every line of the object. ``test`` still decides. The key's text is compared
+        with plain text values: a JSON key lookup's ``__in`` would wrap every listed value
+        in a JSON function, evaluated again for every stored record.
         """
         if self.operator not in ("EQ", "IN") or self.field.type not in REFERENCE_TYPES or self.field.is_list:
             return None
-        return Q(**{f"data__{self.field.api_name}__in": [str(v) for v in self.values]})
+        return Q(In(KT(f"data__{self.field.api_name}"), [str(v) for v in self.values]))
 
 
 @dataclass
