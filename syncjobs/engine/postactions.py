@@ -55,7 +55,7 @@ def _run_step(ctx, step, items, beat):
                 again.append(item)
             else:
                 _step_failed(item, name, error, attempt)
-        xrefs.save(ctx, items)
+        xrefs.save(ctx, items, xrefs.ACTIONS_FIELD)
         items = again
         if items:
             beat()

@@ -15,6 +15,8 @@ from syncjobs.models import CrossReference
 
 # Post-actions that must happen once per target record, never again after an update.
 ONCE_ACTIONS = frozenset({"allocate", "notify", "notify_owner"})
+# What a post-action step changes on a cross-reference.
+ACTIONS_FIELD = ("post_actions_done",)
 # Marks a target record we adopted and left as it was: post-actions follow our writes, so
 # none runs on it until we write it (a customer audited in the ERP stays as it is).
 ADOPTED = "adopted"
@@ -169,10 +171,14 @@ def linked(ctx, item, target, fingerprint, keep_actions=False):
     item.target = TargetRef(xref.target_id, xref.target_number)
 
 
-def save(ctx, items):
-    """Store the cross-references of ``items``: one parameterised UPDATE, executed for many rows."""
+def save(ctx, items, fields=_SAVED_FIELDS):
+    """Store the cross-references of ``items``: one parameterised UPDATE, executed for many rows.
+
+    ``fields`` narrows what is written when only those changed: a post-action step changes
+    no indexed column, so its UPDATE rewrites no index entry.
+    """
     rows = [item.xref for item in items if item.xref is not None and item.xref.pk]
-    bulk.update_many(CrossReference, rows, _SAVED_FIELDS)
+    bulk.update_many(CrossReference, rows, fields)
 
 
 def release_claims(items):
