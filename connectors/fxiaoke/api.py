@@ -3,6 +3,7 @@ call counters and typed errors. ``FxiaokeClient`` builds the bodies; this sends 
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
@@ -55,13 +56,20 @@ class FxiaokeApi:
 
     def post(self, path, body, *, is_write=False):
         """One HTTP call within the interface's rate budget, counted; the parsed reply."""
-        self.gate.acquire(f"{self.config.connector_key}:{path}", *self._budget(path))
-        # Counted before sending: the CRM may charge a call whose answer never arrives.
-        self.state.count_call(self.config.connector_key, path)
-        response = self.transport.post_json(
-            self.config.url(path), json=body, is_write=is_write, operation=path
-        )
+        bucket = f"{self.config.connector_key}:{path}"
+        with self.gate.call(bucket, *self._budget(path), hold_seconds=self._longest_call_seconds()):
+            # Counted before sending: the CRM may charge a call whose answer never arrives.
+            self.state.count_call(self.config.connector_key, path)
+            response = self.transport.post_json(
+                self.config.url(path), json=body, is_write=is_write, operation=path
+            )
         return self._parse(response, path, is_write)
+
+    def _longest_call_seconds(self):
+        """How long one call can last: connecting and reading, each up to the timeout."""
+        timeout = getattr(self.transport, "timeout", None) or settings.INTEGRATION_HUB_HTTP_TIMEOUT
+        parts = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        return float(sum(parts)) + 1.0
 
     def _authorised(self, path, body, context, is_write):
         token = self.tokens.current()

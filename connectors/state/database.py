@@ -63,31 +63,63 @@ class DatabaseState(SharedState):
                 return total
 
     # --- rate limiting -------------------------------------------------------------------
-    def acquire_rate(self, bucket, limit, period_seconds):
+    def acquire_rate(self, bucket, limit, period_seconds, permit=None, hold_seconds=None):
         """Take one permit of ``limit`` per sliding ``period_seconds``, shared by all processes.
 
         Returns 0.0 when a permit was taken, otherwise the seconds to wait before asking
         again. The bucket keeps the grant times of the last window (a sliding-window log), so
         no window of ``period_seconds`` ever holds more than ``limit`` grants.
+
+        With a ``permit`` name and ``hold_seconds``, the permit is a call in flight: it holds
+        its place until ``finish_rate_call`` dates it at the moment the answer came, and only
+        then starts its ``period_seconds``; a holder that never comes back frees it after
+        ``hold_seconds``. So however late a call reaches the server, it counts in every window
+        the server can count it in.
         """
         if limit < 1:
             raise ValueError(f"rate limit of bucket {bucket!r} must be at least 1, not {limit}")
         key = RATE_PREFIX + bucket
         while True:
-            row = self._entries().filter(key=key).values_list("value", "version").first()
-            version, grants = (row[1], row[0] or []) if row else (None, [])
-            # Grant times never go backwards, even when this host's clock lags another's.
-            now = max([self.clock(), *grants[-1:]])
-            grants = [at for at in grants if at > now - period_seconds]
-            if len(grants) >= limit:
-                return max(grants[0] + period_seconds - now, MIN_WAIT_SECONDS)
-            if self._store_grants(key, version, [*grants, now]):
+            version, done, flying = self._rate_log(key)
+            now = _later_of(self.clock(), done, flying)
+            done = [at for at in done if at > now - period_seconds]
+            flying = {name: held for name, held in flying.items() if held[1] > now}
+            if len(done) + len(flying) >= limit:
+                return _wait_for_a_place(now, period_seconds, done, flying)
+            if permit is not None and hold_seconds is not None:
+                flying[permit] = [now, now + hold_seconds]
+            else:
+                done.append(now)
+            if self._store_rate_log(key, version, done, flying):
                 return 0.0
 
-    def _store_grants(self, key, version, grants):
+    def finish_rate_call(self, bucket, permit, period_seconds):
+        """The call of ``permit`` got its answer: it now counts from this moment on."""
+        key = RATE_PREFIX + bucket
+        while True:
+            version, done, flying = self._rate_log(key)
+            now = _later_of(self.clock(), done, flying)
+            flying.pop(permit, None)
+            # Even a call that outlived its hold did happen: it counts from its answer.
+            done = [*[at for at in done if at > now - period_seconds], now]
+            if self._store_rate_log(key, version, done, flying):
+                return
+
+    def _rate_log(self, key):
+        """(version, settled grant times, {permit: [granted at, held until]}) of a bucket."""
+        row = self._entries().filter(key=key).values_list("value", "version").first()
+        if row is None:
+            return None, [], {}
+        value = row[0]
+        if isinstance(value, list):  # stored before calls in flight were kept apart
+            return row[1], value, {}
+        return row[1], list(value.get("done") or []), dict(value.get("flying") or {})
+
+    def _store_rate_log(self, key, version, done, flying):
+        value = {"done": done, "flying": flying}
         if version is None:
-            return self._insert(key, value=grants)
-        return self._compare_and_set(key, version, value=grants)
+            return self._insert(key, value=value)
+        return self._compare_and_set(key, version, value=value)
 
     # --- call counters -------------------------------------------------------------------
     def count_call(self, scope, operation, amount=1):
@@ -153,3 +185,17 @@ class DatabaseState(SharedState):
         except IntegrityError:
             return False
         return True
+
+
+def _later_of(clock_now, done, flying):
+    """Now, never before a time already handed out (another host's clock may run ahead)."""
+    return max([clock_now, *done[-1:], *(held[0] for held in flying.values())])
+
+
+def _wait_for_a_place(now, period_seconds, done, flying):
+    """Seconds until the first place in a full bucket can free: a settled grant leaving the
+    window, or a call in flight reaching the end of its hold (one answered now still counts
+    for a whole period)."""
+    frees_at = [at + period_seconds for at in done[:1]]
+    frees_at += [min(held[1], now + period_seconds) for held in flying.values()]
+    return max(min(frees_at) - now, MIN_WAIT_SECONDS)

@@ -34,9 +34,10 @@ end
 return 0
 """
 
-# ARGV: limit, period (s), unique member, now (s; '' = the server's clock).
-# Returns '0' when a permit was taken, else the seconds to wait, as a string (Lua would
-# truncate a returned number to an integer).
+# KEYS: the settled grants (scored by the time they count from), the calls in flight
+# (scored by the end of their hold). ARGV: limit, period (s), member, now (s; '' = the
+# server's clock), hold (s; '' = settled at once). Returns '0' when a permit was taken, else
+# the seconds to wait, as a string (Lua would truncate a returned number to an integer).
 ACQUIRE_RATE_SCRIPT = """
 local limit, period = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now
@@ -51,13 +52,45 @@ if newest[2] and tonumber(newest[2]) > now then
   now = tonumber(newest[2])
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
-if redis.call('ZCARD', KEYS[1]) >= limit then
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= limit then
+  local wait = period
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return tostring(math.max(tonumber(oldest[2]) + period - now, 0.001))
+  if oldest[2] then wait = math.min(wait, tonumber(oldest[2]) + period - now) end
+  local soonest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if soonest[2] then wait = math.min(wait, tonumber(soonest[2]) - now) end
+  return tostring(math.max(wait, 0.001))
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(period * 1000) + 1000)
+if ARGV[5] == '' then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(period * 1000) + 1000)
+else
+  local hold = tonumber(ARGV[5])
+  redis.call('ZADD', KEYS[2], now + hold, ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], math.ceil(hold * 1000) + 1000)
+end
 return '0'
+"""
+
+# KEYS as above. ARGV: period (s), member, now (s; '' = the server's clock). The call of
+# ``member`` was answered: it leaves the calls in flight and counts from now on.
+FINISH_RATE_CALL_SCRIPT = """
+local period = tonumber(ARGV[1])
+local now
+if ARGV[3] ~= '' then
+  now = tonumber(ARGV[3])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if newest[2] and tonumber(newest[2]) > now then
+  now = tonumber(newest[2])
+end
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], math.ceil(period * 1000) + 1000)
+return 1
 """
 
 
@@ -76,6 +109,7 @@ class RedisState(SharedState):
         self._incr = self.redis.register_script(INCR_SCRIPT)
         self._release = self.redis.register_script(RELEASE_SCRIPT)
         self._acquire_rate = self.redis.register_script(ACQUIRE_RATE_SCRIPT)
+        self._finish_rate_call = self.redis.register_script(FINISH_RATE_CALL_SCRIPT)
 
     # --- values --------------------------------------------------------------------------
     def get(self, key):
@@ -100,16 +134,36 @@ class RedisState(SharedState):
         return int(self._incr(keys=[self.prefix + key], args=[amount, expiry]))
 
     # --- rate limiting -------------------------------------------------------------------
-    def acquire_rate(self, bucket, limit, period_seconds):
+    def acquire_rate(self, bucket, limit, period_seconds, permit=None, hold_seconds=None):
         """Take one permit of ``limit`` per sliding ``period_seconds``, shared by all processes.
 
         Returns 0.0 when a permit was taken, otherwise the seconds to wait before asking again.
+        With a ``permit`` name and ``hold_seconds`` the permit is a call in flight until
+        ``finish_rate_call`` (see ``DatabaseState.acquire_rate``).
         """
         if limit < 1:
             raise ValueError(f"rate limit of bucket {bucket!r} must be at least 1, not {limit}")
-        now = "" if self.rate_clock is None else repr(float(self.rate_clock()))
-        args = [limit, repr(float(period_seconds)), uuid.uuid4().hex, now]
-        return float(self._acquire_rate(keys=[self.prefix + RATE_PREFIX + bucket], args=args))
+        held = permit is not None and hold_seconds is not None
+        args = [
+            limit,
+            repr(float(period_seconds)),
+            permit if held else uuid.uuid4().hex,
+            self._rate_now(),
+            repr(float(hold_seconds)) if held else "",
+        ]
+        return float(self._acquire_rate(keys=self._rate_keys(bucket), args=args))
+
+    def finish_rate_call(self, bucket, permit, period_seconds):
+        """The call of ``permit`` got its answer: it now counts from this moment on."""
+        args = [repr(float(period_seconds)), permit, self._rate_now()]
+        self._finish_rate_call(keys=self._rate_keys(bucket), args=args)
+
+    def _rate_keys(self, bucket):
+        key = self.prefix + RATE_PREFIX + bucket
+        return [key, key + ":flying"]
+
+    def _rate_now(self):
+        return "" if self.rate_clock is None else repr(float(self.rate_clock()))
 
     # --- call counters -------------------------------------------------------------------
     def count_call(self, scope, operation, amount=1):

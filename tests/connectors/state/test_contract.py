@@ -100,6 +100,33 @@ def test_acquire_rate_keeps_buckets_apart(state):
     assert state.acquire_rate("one", 1, 10) > 0
 
 
+def test_a_call_in_flight_holds_its_place_until_answered_then_counts_from_the_answer(state, clock):
+    assert state.acquire_rate("fx:update", 1, 10, permit="slow", hold_seconds=300) == 0.0
+    clock.advance(15)  # still unanswered a period and a half later
+    assert state.acquire_rate("fx:update", 1, 10) == pytest.approx(10)
+    state.finish_rate_call("fx:update", "slow", 10)
+    clock.advance(9.5)
+    assert state.acquire_rate("fx:update", 1, 10) == pytest.approx(0.5)
+    clock.advance(0.6)
+    assert state.acquire_rate("fx:update", 1, 10) == 0.0
+
+
+def test_a_call_never_answered_frees_its_place_when_its_hold_ends(state, clock):
+    assert state.acquire_rate("fx:update", 1, 10, permit="lost", hold_seconds=30) == 0.0
+    clock.advance(25)
+    assert state.acquire_rate("fx:update", 1, 10) == pytest.approx(5)
+    clock.advance(5.1)
+    assert state.acquire_rate("fx:update", 1, 10) == 0.0
+
+
+def test_an_answer_after_the_hold_ended_still_counts(state, clock):
+    assert state.acquire_rate("fx:update", 2, 10, permit="late", hold_seconds=5) == 0.0
+    clock.advance(6)
+    assert state.acquire_rate("fx:update", 2, 10) == 0.0
+    state.finish_rate_call("fx:update", "late", 10)
+    assert state.acquire_rate("fx:update", 2, 10) == pytest.approx(10)
+
+
 def test_acquire_rate_rejects_a_limit_below_one(state):
     with pytest.raises(ValueError, match="at least 1"):
         state.acquire_rate("bucket", 0, 10)
