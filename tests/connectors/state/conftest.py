@@ -73,7 +73,10 @@ def redis_state(redis_url, redis_prefix, clock):
 
 
 @pytest.fixture(
-    params=[pytest.param("db", marks=pytest.mark.engine), pytest.param("redis", marks=pytest.mark.broker)]
+    params=[
+        pytest.param("db", marks=[pytest.mark.engine, pytest.mark.django_db]),
+        pytest.param("redis", marks=pytest.mark.broker),
+    ]
 )
 def state(request):
     """Each backend in turn, on the settable ``clock``."""
