@@ -34,23 +34,34 @@ end
 return 0
 """
 
+# Lua: the moment a grant is dated: the given clock (tests) or the server's, never before the
+# newest settled grant (KEYS[1]), so grant times never go backwards.
+RATE_NOW = """
+local function rate_now(given)
+  local now
+  if given ~= '' then
+    now = tonumber(given)
+  else
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+  end
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  if newest[2] and tonumber(newest[2]) > now then
+    now = tonumber(newest[2])
+  end
+  return now
+end
+"""
+
 # KEYS: the settled grants (scored by the time they count from), the calls in flight
 # (scored by the end of their hold). ARGV: limit, period (s), member, now (s; '' = the
 # server's clock), hold (s; '' = settled at once). Returns '0' when a permit was taken, else
 # the seconds to wait, as a string (Lua would truncate a returned number to an integer).
-ACQUIRE_RATE_SCRIPT = """
+ACQUIRE_RATE_SCRIPT = (
+    RATE_NOW
+    + """
 local limit, period = tonumber(ARGV[1]), tonumber(ARGV[2])
-local now
-if ARGV[4] ~= '' then
-  now = tonumber(ARGV[4])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-end
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if newest[2] and tonumber(newest[2]) > now then
-  now = tonumber(newest[2])
-end
+local now = rate_now(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= limit then
@@ -71,27 +82,21 @@ else
 end
 return '0'
 """
+)
 
 # KEYS as above. ARGV: period (s), member, now (s; '' = the server's clock). The call of
 # ``member`` was answered: it leaves the calls in flight and counts from now on.
-FINISH_RATE_CALL_SCRIPT = """
+FINISH_RATE_CALL_SCRIPT = (
+    RATE_NOW
+    + """
 local period = tonumber(ARGV[1])
-local now
-if ARGV[3] ~= '' then
-  now = tonumber(ARGV[3])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-end
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if newest[2] and tonumber(newest[2]) > now then
-  now = tonumber(newest[2])
-end
+local now = rate_now(ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[1], math.ceil(period * 1000) + 1000)
 return 1
 """
+)
 
 
 class RedisState(SharedState):
