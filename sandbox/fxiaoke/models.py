@@ -9,6 +9,8 @@ columns so those conditions run in SQL.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sandbox.fxiaoke import schema
+
 
 class Tenant(models.Model):
     """One enterprise that authorised one self-built app: its credentials and identity."""
@@ -119,6 +121,8 @@ class Record(models.Model):
     life_status = models.CharField(_("life status"), max_length=20, default="normal")
     create_time = models.BigIntegerField(_("create_time (ms)"))
     last_modified_time = models.BigIntegerField(_("last_modified_time (ms)"))
+    # A detail line's master record (an order line's order_id): lines are looked up by it.
+    master_id = models.CharField(_("master record"), max_length=32, blank=True, default="")
     data = models.JSONField(_("record"), default=dict)
 
     class Meta:
@@ -141,6 +145,7 @@ class Record(models.Model):
                 name="fxiaoke_record_watermark",
             ),
             models.Index(fields=["tenant", "api_name", "create_time"], name="fxiaoke_record_created"),
+            models.Index(fields=["tenant", "api_name", "master_id"], name="fxiaoke_record_master"),
         ]
 
     def __str__(self):
@@ -152,19 +157,21 @@ class Record(models.Model):
 
     def sync_columns(self):
         """Copy the indexed values from ``data``, which is the single source of truth."""
-        for column, value in record_columns(self.data).items():
+        for column, value in record_columns(self.api_name, self.data).items():
             setattr(self, column, value)
         return self
 
 
-def record_columns(data):
-    """The column values of a record, derived from its ``data``."""
+def record_columns(api_name, data):
+    """The column values of a record of ``api_name``, derived from its ``data``."""
+    master_field = schema.DESCRIBES[api_name].master_field if api_name in schema.DESCRIBES else ""
     return {
         "object_id": data["_id"],
         "name": str(data.get("name", ""))[:255],
         "life_status": data.get("life_status", "normal"),
         "create_time": data["create_time"],
         "last_modified_time": data["last_modified_time"],
+        "master_id": str(data.get(master_field) or "")[:32] if master_field else "",
     }
 
 

@@ -55,17 +55,21 @@ class Filter:
 
     @property
     def narrowing(self):
-        """A SQL condition on the stored JSON that keeps every record ``test`` could accept.
+        """A SQL condition that keeps every record ``test`` could accept, or None.
 
         Only for EQ / IN on a reference (a record id is stored as the very text it is
         compared with): a lookup of detail lines by their master then reads those lines,
-        not every line of the object. ``test`` still decides. The key's text is compared
-        with plain text values: a JSON key lookup's ``__in`` would wrap every listed value
-        in a JSON function, evaluated again for every stored record.
+        not every line of the object. A master-detail reference is a column of its own,
+        indexed; another reference is read from the stored JSON, its text compared with
+        plain values (a JSON key lookup's ``__in`` would wrap every listed value in a JSON
+        function, evaluated again for every stored record). ``test`` still decides.
         """
         if self.operator not in ("EQ", "IN") or self.field.type not in REFERENCE_TYPES or self.field.is_list:
             return None
-        return Q(In(KT(f"data__{self.field.api_name}"), [str(v) for v in self.values]))
+        values = [str(v) for v in self.values]
+        if self.field.type == "master_detail":
+            return Q(master_id__in=values)
+        return Q(In(KT(f"data__{self.field.api_name}"), values))
 
 
 @dataclass

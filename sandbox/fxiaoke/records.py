@@ -7,7 +7,7 @@ from sandbox.fxiaoke.models import Record, record_columns
 from sandbox.fxiaoke.schema import ADMIN_USER
 from sandbox.routers import SANDBOX_DB
 
-COLUMNS = ("object_id", "name", "life_status", "create_time", "last_modified_time")
+COLUMNS = ("object_id", "name", "life_status", "create_time", "last_modified_time", "master_id")
 
 
 def can_see(user, data):
@@ -93,7 +93,7 @@ def insert_all(tenant, rows):
     )
     values = []
     for api_name, data in rows:
-        columns = record_columns(data)
+        columns = record_columns(api_name, data)
         prepared = data_field.get_db_prep_save(data, connection)
         values.append((tenant.pk, api_name, *(columns[c] for c in COLUMNS), prepared))
     with transaction.atomic(using=SANDBOX_DB), connection.cursor() as cursor:
