@@ -6,7 +6,12 @@ being saved. Anything else does not resolve; the caller blanks it (the ERP's def
 rejects it (IsVerifyBaseDataField). Lookups are loaded in bulk, once per call.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from sandbox.k3cloud.metadata import get_form
 from sandbox.k3cloud.models import Record
@@ -25,7 +30,13 @@ class Target:
     org_id: int | None
     forbidden: bool
     master_id: int | None
-    data: dict
+    stored: str = field(repr=False, compare=False)  # the record's JSON text
+
+    @cached_property
+    def data(self):
+        """The record's other fields, parsed when first asked for: most references need
+        only the columns above, and a call may look up hundreds of records."""
+        return json.loads(self.stored)
 
 
 @dataclass(frozen=True)
@@ -84,22 +95,23 @@ class RefIndex:
         records = Record.objects.filter(
             tenant_id=self.tenant_id, form=form_id, **{f"{column}__in": list(values)}
         )
-        for record in records:
-            target = self._remember(record)
-            self.by_key[(form_id, kind, getattr(record, column))].append(target)
+        for row in _target_rows(records):
+            target = self._remember(row)
+            self.by_key[(form_id, kind, getattr(target, column))].append(target)
 
-    def _remember(self, record):
+    def _remember(self, row):
+        record_id, form, number, name, org_id, forbid_status, master_id, stored = row
         target = Target(
-            id=record.id,
-            form=record.form,
-            number=record.number,
-            name=record.name,
-            org_id=record.org_id,
-            forbidden=record.forbid_status == "B",
-            master_id=record.master_id,
-            data=record.data,
+            id=record_id,
+            form=form,
+            number=number,
+            name=name,
+            org_id=org_id,
+            forbidden=forbid_status == "B",
+            master_id=master_id,
+            stored=stored,
         )
-        self.by_id[record.id] = target
+        self.by_id[record_id] = target
         return target
 
     def find(self, form_id, ref, org_id=None):
@@ -121,6 +133,12 @@ class RefIndex:
     def get(self, record_id):
         """The Target with id ``record_id`` whatever its state, or None."""
         if record_id and record_id not in self.by_id:
-            for record in Record.objects.filter(tenant_id=self.tenant_id, id=record_id):
-                self._remember(record)
+            for row in _target_rows(Record.objects.filter(tenant_id=self.tenant_id, id=record_id)):
+                self._remember(row)
         return self.by_id.get(record_id)
+
+
+def _target_rows(records):
+    """The columns a Target is made of, its JSON as text (parsed only if asked for)."""
+    columns = ("id", "form", "number", "name", "org_id", "forbid_status", "master_id")
+    return records.annotate(stored=Cast("data", TextField())).values_list(*columns, "stored")
