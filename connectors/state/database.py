@@ -78,32 +78,46 @@ class DatabaseState(SharedState):
         """
         if limit < 1:
             raise ValueError(f"rate limit of bucket {bucket!r} must be at least 1, not {limit}")
-        key = RATE_PREFIX + bucket
-        while True:
-            version, done, flying = self._rate_log(key)
-            now = _later_of(self.clock(), done, flying)
-            done = [at for at in done if at > now - period_seconds]
-            flying = {name: held for name, held in flying.items() if held[1] > now}
+
+        def grant(now, done, flying):
             if len(done) + len(flying) >= limit:
                 return _wait_for_a_place(now, period_seconds, done, flying)
             if permit is not None and hold_seconds is not None:
                 flying[permit] = [now, now + hold_seconds]
             else:
                 done.append(now)
-            if self._store_rate_log(key, version, done, flying):
-                return 0.0
+            return None
+
+        return self._change_rate_log(bucket, period_seconds, grant) or 0.0
 
     def finish_rate_call(self, bucket, permit, period_seconds):
         """The call of ``permit`` got its answer: it now counts from this moment on."""
+
+        def answered(now, done, flying):
+            flying.pop(permit, None)
+            done.append(now)  # even a call that outlived its hold did happen
+
+        self._change_rate_log(bucket, period_seconds, answered)
+
+    def _change_rate_log(self, bucket, period_seconds, change):
+        """Apply ``change(now, done, flying)`` to a bucket's log by compare-and-set.
+
+        ``change`` sees the log as of ``now`` (grants older than the period and holds past
+        their end dropped) and edits it in place; it returns None to store the edit, or any
+        other value to leave the log as it was and have that value returned. A lost race
+        reads the log again, so the change lands on what another process wrote.
+        """
         key = RATE_PREFIX + bucket
         while True:
             version, done, flying = self._rate_log(key)
             now = _later_of(self.clock(), done, flying)
-            flying.pop(permit, None)
-            # Even a call that outlived its hold did happen: it counts from its answer.
-            done = [*[at for at in done if at > now - period_seconds], now]
+            done = [at for at in done if at > now - period_seconds]
+            flying = {name: held for name, held in flying.items() if held[1] > now}
+            refused = change(now, done, flying)
+            if refused is not None:
+                return refused
             if self._store_rate_log(key, version, done, flying):
-                return
+                return None
 
     def _rate_log(self, key):
         """(version, settled grant times, {permit: [granted at, held until]}) of a bucket."""
