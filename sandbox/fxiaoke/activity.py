@@ -153,7 +153,7 @@ def check_admin_edit(record):
         apply(record.data, clean(describe, record.data, people_call(record.tenant).directory))
         check_required(describe, record.data)
     except ApiError as error:
-        raise ValidationError(error.description) from None
+        raise ValidationError(error.description or error.message) from None
 
 
 def save_admin_edit(record):

@@ -20,20 +20,17 @@ TOKEN_REUSE = timedelta(seconds=6600)
 
 
 def tenant_for_app(app_id):
-    """The tenant of ``appId``; unknown or missing is an error answer."""
+    """The tenant of ``appId``; unknown or missing gets the live 10006 answer, not the table's 20006."""
     tenant = Tenant.objects.filter(app_id=app_id).first() if isinstance(app_id, str) and app_id else None
     if tenant is None:
-        raise ApiError(
-            errors.APP_ILLEGAL, "the parameter appId is missing or illegal", "appId 不存在或不合法"
-        )
+        raise errors.bad_app_credentials()
     return tenant
 
 
 def check_credentials(tenant, body):
+    """A wrong or missing appSecret (10006, seen live) or permanentCode (20015, documented only)."""
     if body.get("appSecret") != tenant.app_secret:
-        raise ApiError(
-            errors.APP_SECRET_ILLEGAL, "the parameter appSecret is missing or illegal", "appSecret 错误"
-        )
+        raise errors.bad_app_credentials()
     if body.get("permanentCode") != tenant.permanent_code:
         raise ApiError(
             errors.PERMANENT_CODE_ILLEGAL,
@@ -64,16 +61,10 @@ def tenant_for_token(body, now, valid_after):
     """The tenant whose live corpAccessToken the body carries (with a matching corpId)."""
     token = body.get("corpAccessToken")
     if not token:
-        raise ApiError(
-            errors.TOKEN_MISSING, "corpAccessToken为必填项", "the parameter corpAccessToken is missing"
-        )
+        raise errors.token_missing()
     found = AccessToken.objects.select_related("tenant").filter(token=str(token)).first()
     if found is None or not _is_live(found, now, valid_after) or body.get("corpId") != found.tenant.corp_id:
-        raise ApiError(
-            errors.TOKEN_INVALID,
-            "the cropId,cropAccessToken or authorization is error",
-            "corpAccessToken 已过期或不存在，请重新获取",
-        )
+        raise errors.token_invalid()
     return found.tenant
 
 

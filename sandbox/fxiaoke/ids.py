@@ -46,5 +46,24 @@ def access_token():
 
 
 def trace_id(tenant_id="0", user_id="0"):
-    """``E-O.<tenant>.<user>-<16 hex>``, the shape of the platform's traceIds."""
+    """``E-O.<tenant>.<user>-<16 hex>``, the shape of the platform's traceIds.
+
+    A call refused before its tenant is known reads ``E-O.null.-1000-…``, as the live
+    platform answered calls without or with a forged token (fxp/skillify,
+    skills/fxiaoke/data/probe-log.md P3–P6; single-source). The hex tail is the sandbox's.
+    """
     return f"E-O.{tenant_id}.{user_id}-{secrets.token_hex(8)}"
+
+
+def unknown_caller_trace_id():
+    """The traceId of an answer to a caller the platform could not identify."""
+    return trace_id("null", "-1000")
+
+
+def gateway_trace_id():
+    """``open-api-gateway-web/…``: the token endpoint's error traceIds come from the gateway.
+
+    Seen once live (fxp/skillify, skills/fxiaoke/data/probe-log.md P2; single-source); the
+    capture elides the part after the slash, so 32 hex digits stand in for it.
+    """
+    return f"open-api-gateway-web/{secrets.token_hex(16)}"

@@ -23,17 +23,19 @@ MOUNT = "/fxiaoke"
 OK = {"errorCode": 0, "errorMessage": "OK", "errorDescription": "success"}
 
 
-def endpoint(auth_level):
+def endpoint(auth_level, *, gateway_errors=False):
     """Make ``handler(call, **url_kwargs) -> payload dict`` an endpoint of the simulated API.
 
     ``auth_level``: None (the token endpoint authenticates itself), "corp" (corpAccessToken
     and corpId) or "user" (and currentOpenUserId, which sets data permissions).
+    ``gateway_errors``: error answers carry the gateway's ``open-api-gateway-web/…`` traceId,
+    as the live token endpoint's do.
     """
 
     def decorate(handler):
         @csrf_exempt
         def view(request, **kwargs):
-            return serve(request, handler, auth_level, kwargs)
+            return serve(request, handler, auth_level, kwargs, gateway_errors)
 
         view.__name__ = handler.__name__
         view.__doc__ = handler.__doc__
@@ -42,7 +44,7 @@ def endpoint(auth_level):
     return decorate
 
 
-def serve(request, handler, auth_level, kwargs):
+def serve(request, handler, auth_level, kwargs, gateway_errors=False):
     context = CallContext(request, SYSTEM, _operation(request))
     early = context.before()
     if early is not None:
@@ -61,12 +63,9 @@ def serve(request, handler, auth_level, kwargs):
         payload = handler(call, **kwargs)
     except ApiError as error:
         context.tenant = call.tenant.corp_id if call.tenant else ""
-        answer = {
-            "errorCode": error.code,
-            "errorMessage": error.message,
-            "errorDescription": error.description,
-        }
-        return context.respond(_reply(call, answer), f"error {error.code}", detail=error.message)
+        trace_id = error.trace_id or (ids.gateway_trace_id() if gateway_errors else None)
+        reply = _reply(call, error.envelope(), trace_id)
+        return context.respond(reply, f"error {error.code}", detail=error.message)
     context.tenant = call.tenant.corp_id if call.tenant else ""
     return context.respond(_reply(call, {**OK, **payload}), "ok", rows=call.rows, detail=call.detail)
 
@@ -106,9 +105,13 @@ def _authenticate(call, auth_level):
     limits.admit(call)
 
 
-def _reply(call, answer):
-    tenant_id = call.tenant.tenant_id if call.tenant else "0"
-    user_id = call.user.user_id if call.user else "0"
+def _reply(call, answer, trace_id=None):
     return JsonResponse(
-        {**answer, "traceId": ids.trace_id(tenant_id, user_id)}, json_dumps_params={"ensure_ascii": False}
+        {**answer, "traceId": trace_id or _trace_id(call)}, json_dumps_params={"ensure_ascii": False}
     )
+
+
+def _trace_id(call):
+    if call.tenant is None:
+        return ids.unknown_caller_trace_id()
+    return ids.trace_id(call.tenant.tenant_id, call.user.user_id if call.user else "0")

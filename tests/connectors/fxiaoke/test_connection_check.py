@@ -30,8 +30,10 @@ def test_a_wrong_app_secret(make_client):
 
 
 def test_an_unknown_app_id(make_client):
+    # The sandbox answers 10006, as the live platform did for a fake appId (not the table's 20006).
     result = check(make_client, app_id="FSAID_0000000")
-    assert not result.ok and "appId" in result.message and result.details["code"] == 20006
+    assert not result.ok and "appId" in result.message and result.details["code"] == 10006
+    assert result.details["step"] == "token" and result.details["error"] == "AuthenticationError"
 
 
 def test_an_unknown_permanent_code(make_client):

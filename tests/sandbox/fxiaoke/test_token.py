@@ -49,7 +49,8 @@ def test_it_refuses_wrong_credentials_with_the_platforms_codes(fx):
 
     assert fx.post(TOKEN_PATH, {**good, "appSecret": "0" * 32})["errorCode"] == 10006
     assert fx.post(TOKEN_PATH, {**good, "appSecret": None})["errorCode"] == 10006
-    assert fx.post(TOKEN_PATH, {**good, "appId": "FSAID_0000000"})["errorCode"] == 20006
+    # The live platform answered a fake appId with 10006, not the code table's 20006.
+    assert fx.post(TOKEN_PATH, {**good, "appId": "FSAID_0000000"})["errorCode"] == 10006
     assert fx.post(TOKEN_PATH, {**good, "permanentCode": "X"})["errorCode"] == 20015
 
 
