@@ -10,7 +10,8 @@ from connectors.errors import (
     TransientError,
 )
 
-# Token step: the app credentials and the company's authorisation.
+# Token step: the app credentials and the company's authorisation. The live token endpoint
+# answers a fake appId or secret with 10006; the code table documents 20006 for it.
 SECRET_CODES = frozenset({10006, 20006})
 PERMANENT_CODE_CODES = frozenset({20015})
 # The integration user: unknown openUserId or employee.

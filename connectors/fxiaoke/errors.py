@@ -2,6 +2,9 @@
 
 Every answer arrives with HTTP 200, so the code in the body decides. Only codes are
 compared, never ``errorMessage`` (its wording changes between releases and languages).
+``errorDescription`` and ``traceId`` are optional: the live platform leaves the description
+out of its token errors on business calls (20016, 20017), and the token endpoint's traceId is
+the gateway's (``open-api-gateway-web/…``) rather than an ``E-O.…`` one.
 """
 
 import logging
@@ -35,6 +38,9 @@ RATE_LIMIT_CODES = frozenset({14001, 30004})
 TOKEN_EXPIRED_CODES = frozenset({20016, 20005})
 QUOTA_CODES = frozenset({30002})
 # Credentials, the company authorisation or the integration user are wrong: a person must act.
+# A bad appId or appSecret is 20006 in the code table but 10006 live (one public capture, a
+# probe with fake credentials: fxp/skillify, skills/fxiaoke/data/probe-log.md P2), so both are
+# read alike. 20017 is live for a call with no corpAccessToken (the table: "corpId not found").
 AUTHENTICATION_CODES = frozenset(
     {10006, 20006, 20015, 20012, 20014, 20017, 20020, 20021, 20022, 20023, 15003, 30027}
 )
