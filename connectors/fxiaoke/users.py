@@ -67,6 +67,12 @@ def active_employee(reply):
     """The first employee of ``empList`` (top level or under ``data``) who has not left."""
     data = reply.get("data") if isinstance(reply.get("data"), dict) else {}
     for employee in reply.get("empList") or data.get("empList") or []:
-        if employee.get("openUserId") and not employee.get("isStop"):
+        if employee.get("openUserId") and not has_left(employee):
             return employee["openUserId"]
     return None
+
+
+def has_left(employee):
+    """Stopped by either flag: the documented ``isStop``, or ``isActive`` false as a live
+    getByMobile reply carries it (with ``status`` "NORMAL" and no ``isStop`` at all)."""
+    return bool(employee.get("isStop")) or employee.get("isActive") is False

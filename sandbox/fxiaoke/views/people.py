@@ -24,15 +24,44 @@ def employee_json(person):
     }
 
 
+def mobile_match_json(person):
+    """An ``empList`` entry of getByMobile, shaped as a live reply quoted in public code was
+    (ChrisYinCS/GoogleADKLearn, crm/README.md; single-source): ``status`` and ``isActive``
+    instead of the ``isStop`` the documented user endpoints carry, ``fullName`` beside
+    ``name`` and a list of main departments. Only an active employee was captured
+    (``"status": "NORMAL"``); ``"STOP"`` for one who left is the sandbox's [inferred]."""
+    return {
+        "enterpriseId": int(person.tenant.tenant_id) if person.tenant.tenant_id.isdigit() else 0,
+        "openUserId": person.open_user_id,
+        "account": person.user_id,
+        "fullName": person.name,
+        "name": person.name,
+        "status": "STOP" if person.is_stop else "NORMAL",
+        "mobile": person.mobile,
+        "email": person.email,
+        "isActive": not person.is_stop,
+        "mainDepartmentIds": [person.main_department_id],
+        "departmentIds": [person.main_department_id],
+    }
+
+
 @endpoint("corp")
 def get_by_mobile(call):
-    """``empList``: the employees with this mobile number (empty when none has it)."""
+    """``empList``: the employees with this mobile number (empty when none has it).
+
+    The captured reply's envelope reads ``"errorMessage": "success", "errorDescription": "成功"``
+    rather than the CRM endpoints' "OK"/"success" (same source as ``mobile_match_json``).
+    """
     mobile = call.body.get("mobile")
     if not isinstance(mobile, str) or not mobile:
         raise errors.missing("mobile")
-    people = Employee.objects.filter(tenant=call.tenant, mobile=mobile)
+    people = Employee.objects.filter(tenant=call.tenant, mobile=mobile).select_related("tenant")
     call.rows = len(people)
-    return {"empList": [employee_json(p) for p in people]}
+    return {
+        "empList": [mobile_match_json(p) for p in people],
+        "errorMessage": "success",
+        "errorDescription": "成功",
+    }
 
 
 @endpoint("corp")

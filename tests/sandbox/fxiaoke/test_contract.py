@@ -202,7 +202,7 @@ def test_get_by_mobile_returns_the_admin_in_emp_list(fx):
     assert answer["errorCode"] == 0
     [person] = answer["empList"]
     assert person["openUserId"] == fx.tenant["open_user_id"]
-    assert person["mobile"] == fx.tenant["mobile"] and person["isStop"] is False
+    assert person["mobile"] == fx.tenant["mobile"] and person["isActive"] is True
     assert person["openUserId"].startswith("FSUID_") and len(person["openUserId"]) == 38
     assert person["openUserId"][6:] == person["openUserId"][6:].upper()
 
