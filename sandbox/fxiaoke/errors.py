@@ -67,14 +67,13 @@ READ_ONLY_OBJECT = 32111
 
 class ApiError(Exception):
     """An error answer: ``errorCode``, ``errorMessage`` and, unless ``description`` is None,
-    ``errorDescription``. ``trace_id`` replaces the usual ``E-O.…`` traceId when set."""
+    ``errorDescription``."""
 
-    def __init__(self, code, message, description=None, *, trace_id=None):
+    def __init__(self, code, message, description=None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.description = description
-        self.trace_id = trace_id
 
     def envelope(self):
         """The answer's error fields; ``errorDescription`` only where the platform sends one."""

@@ -63,8 +63,7 @@ def serve(request, handler, auth_level, kwargs, gateway_errors=False):
         payload = handler(call, **kwargs)
     except ApiError as error:
         context.tenant = call.tenant.corp_id if call.tenant else ""
-        trace_id = error.trace_id or (ids.gateway_trace_id() if gateway_errors else None)
-        reply = _reply(call, error.envelope(), trace_id)
+        reply = _reply(call, error.envelope(), ids.gateway_trace_id() if gateway_errors else None)
         return context.respond(reply, f"error {error.code}", detail=error.message)
     context.tenant = call.tenant.corp_id if call.tenant else ""
     return context.respond(_reply(call, {**OK, **payload}), "ok", rows=call.rows, detail=call.detail)
