@@ -9,7 +9,7 @@ value, and the console links to the map's entries page.
 
 from dataclasses import asdict, dataclass
 
-from connectors.k3cloud.errors import DuplicateNumberError, ValidationFailedError
+from connectors.k3cloud.errors import DuplicateNumberError, ErpFailureError, ValidationFailedError
 from syncjobs.mapping.paths import resolve_all
 from syncjobs.mapping.transforms import is_empty, key_text
 from syncjobs.models import ValueMap
@@ -41,8 +41,15 @@ def refused_fields(error):
 
 def is_value_refusal(error):
     """Whether the target refused the value of a field (a missing reference, a required field
-    left blank because the reference did not resolve), rather than the record as a whole."""
-    return isinstance(error, ValidationFailedError) and not isinstance(error, DuplicateNumberError)
+    left blank because the reference did not resolve), rather than the record as a whole.
+
+    The real server's words for a refused reference are not known (single source: the
+    sandbox), so the connector may not recognise them as a ``MissingReferenceError``; any
+    validation refusal, or an unclassified one, that names a field counts.
+    """
+    return isinstance(error, ValidationFailedError | ErpFailureError) and not isinstance(
+        error, DuplicateNumberError
+    )
 
 
 def refused_entries(ctx, item, error):
