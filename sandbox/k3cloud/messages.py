@@ -55,7 +55,16 @@ def too_long(caption, limit):
 
 
 def bad_reference(caption, raw):
-    """IsVerifyBaseDataField rejecting a reference (the real text is unknown)."""
+    """IsVerifyBaseDataField rejecting a reference (the real text is unknown).
+
+    Public client code and issue threads were searched for the real server's words
+    (IsVerifyBaseDataField, 基础资料, 不存在, 在系统中不存在, 不存在或未审核, FieldName in
+    Save replies) without finding a captured reply; Kingdee's documentation says only that
+    the option rejects missing or forbidden references. The shape is inferred from the
+    required-field refusal [seen]: one error per refused cell, ``FieldName`` the field key,
+    ``DIndex`` the input row, MsgCode 11. Clients must branch on FieldName and MsgCode,
+    never on this text.
+    """
     return f"字段“{caption}”的值“{raw}”在系统中不存在、已禁用或未分配到当前组织"  # [inferred]
 
 

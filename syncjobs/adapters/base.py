@@ -46,6 +46,9 @@ class WriteItem:
     payload: dict
     target_id: str = ""
     update_fields: list | None = None  # partial update: only these top-level keys
+    # Refuse references to records the target lacks instead of letting it blank them
+    # (K3Cloud's IsVerifyBaseDataField); the flow option ``verify_base_data``.
+    verify_references: bool = True
 
 
 @dataclass

@@ -24,6 +24,7 @@ from syncjobs.adapters.k3cloud_write import (
     failed_results,
     record_id,
     save_model,
+    save_options,
     update_field_keys,
 )
 from syncjobs.adapters.values import for_k3cloud
@@ -95,7 +96,8 @@ class K3CloudAdapter:
     def write(self, obj, items):
         """One BatchSave for all ``items``; one ``WriteResult`` per item, matched by DIndex.
 
-        Creates leave the primary key out, updates set it. When the answer is lost, every
+        Creates leave the primary key out, updates set it; references are verified unless
+        the items say otherwise (``save_options``). When the answer is lost, every
         item of the batch gets the ``OutcomeUnknownError``; a call-level refusal likewise
         fails every item with that error.
         """
@@ -103,9 +105,7 @@ class K3CloudAdapter:
             return []
         form = form_info(obj)
         models = [save_model(form, item) for item in items]
-        options = {}
-        if any(item.target_id and item.update_fields is not None for item in items):
-            options["need_update_fields"] = update_field_keys(form, models)
+        options = save_options(form, items, models)
         try:
             self._keep_entry_ids(form, items, models)
             batch = self.client.batch_save(form.form_id, models, **options)

@@ -37,6 +37,20 @@ def save_model(form, item):
     return model
 
 
+def save_options(form, items, models):
+    """The BatchSave options of one batch (keyword arguments of ``K3CloudClient.batch_save``).
+
+    IsVerifyBaseDataField is sent whichever way the flow chose: left out, the ERP's default
+    (false) blanks a reference whose number it does not find and saves the record anyway, so
+    a wrong value-map entry would go unnoticed. The engine gives every item of a flow the
+    same choice; a batch is verified when any of its items asks for it.
+    """
+    options = {"is_verify_base_data_field": any(item.verify_references for item in items)}
+    if any(item.target_id and item.update_fields is not None for item in items):
+        options["need_update_fields"] = update_field_keys(form, models)
+    return options
+
+
 def entry_keys(form, model):
     """``{model key: catalog entry key}`` for the entry tables a model carries lines for."""
     known = {entry.lower(): entry for entry in form.entries}

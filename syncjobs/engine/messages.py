@@ -174,3 +174,21 @@ def batch_call_failed(item, error, system):
         _("a call to %(system)s for this record's batch failed: %(error)s. Re-run the record.")
         % {"system": system, "error": getattr(error, "message", None) or str(error)},
     )
+
+
+def value_map_entries_refused(item, error, system, entries):
+    """A refused reference whose value came from value-map entries: the entries to correct.
+
+    ``entries`` are ``RefusedEntry``s; the record is not what needs fixing, so the message
+    names each value map and the source value of its entry.
+    """
+    named = "; ".join(
+        _("value map “%(map)s”, entry “%(source)s” → “%(target)s”")
+        % {"map": entry.name, "source": entry.source_value, "target": entry.target_value}
+        for entry in entries
+    )
+    fix = _(
+        "The refused value comes from %(entries)s: change the entry's target value to a number "
+        "%(system)s has (or add the record to %(system)s), then re-run this record."
+    ) % {"entries": named, "system": system}
+    return _("%(refused)s. %(fix)s") % {"refused": connector_failed(item, error, system), "fix": fix}

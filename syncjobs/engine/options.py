@@ -50,6 +50,9 @@ class FlowOptions:
     - ``parent_sync``: sync a missing parent record before making its child wait.
     - ``time_zone``: the business time zone dates are read and written in.
     - ``dry_run_limit``: how many source records a dry run evaluates.
+    - ``verify_base_data``: K3Cloud targets check every base-data reference (IsVerifyBaseDataField),
+      so a number the ERP does not have fails the record, naming the field; ``false`` lets the
+      ERP leave such a field blank and save the record anyway (its own default).
     """
 
     max_attempts: int = 5
@@ -67,6 +70,7 @@ class FlowOptions:
     parent_sync: bool = True
     time_zone: str = field(default_factory=_time_zone)
     dry_run_limit: int = 20
+    verify_base_data: bool = True
 
     @classmethod
     def of(cls, flow):
@@ -88,7 +92,7 @@ class FlowOptions:
             _number(name, getattr(self, name))
         _choice("audited_update", self.audited_update, AUDITED_UPDATE_RULES)
         _choice("on_source_deleted", self.on_source_deleted, DELETED_RULES)
-        for name in ("audited_only", "compare_before_update", "parent_sync"):
+        for name in ("audited_only", "compare_before_update", "parent_sync", "verify_base_data"):
             if not isinstance(getattr(self, name), bool):
                 raise OptionsError(_("Flow option “%(name)s” must be true or false.") % {"name": name})
         self._check_write_back()

@@ -14,6 +14,7 @@ from syncjobs.adapters.base import TargetRef, WriteItem, WriteResult
 from syncjobs.engine import messages, retry, xrefs
 from syncjobs.engine.items import open_items
 from syncjobs.engine.matching import find_existing
+from syncjobs.engine.refused_values import refused_entries
 from syncjobs.models import RecordAction, RecordStatus
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _send(ctx, todo):
         for item in chunk:
             item.attempts += 1
         try:
-            answered = ctx.target.write(ctx.flow.target_object, [_write_item(item) for item in chunk])
+            answered = ctx.target.write(ctx.flow.target_object, [_write_item(ctx, item) for item in chunk])
         except Exception as error:  # noqa: BLE001 - a failed call fails its records, not the run
             if not retry.is_connector_error(error):
                 logger.exception("Writing to %s failed unexpectedly", ctx.flow.target_object)
@@ -141,7 +142,8 @@ def _send(ctx, todo):
     return results
 
 
-def _write_item(item):
+def _write_item(ctx, item):
+    verify = ctx.options.verify_base_data
     if item.action == RecordAction.UPDATE and item.target:
         # Only the mapped fields: the rest of the target record stays as it is.
         return WriteItem(
@@ -149,8 +151,9 @@ def _write_item(item):
             payload=item.payload,
             target_id=item.target.id,
             update_fields=list(item.payload),
+            verify_references=verify,
         )
-    return WriteItem(key=item.record.id, payload=item.payload)
+    return WriteItem(key=item.record.id, payload=item.payload, verify_references=verify)
 
 
 def _apply(ctx, todo, results):
@@ -208,12 +211,21 @@ def _may_unaudit(ctx, item, error):
 
 
 def _failed(ctx, item, error):
+    system = ctx.flow.target_connector.get_system_display()
+    entries = refused_entries(ctx, item, error)
+    if entries:
+        message = messages.value_map_entries_refused(item, error, system, entries)
+    else:
+        message = messages.connector_failed(item, error, system)
     item.fail(
-        messages.connector_failed(item, error, ctx.flow.target_connector.get_system_display()),
+        message,
         code=getattr(error, "code", "") or type(error).__name__,
         field=getattr(error, "field", "") or "",
     )
     item.response = {"error": getattr(error, "details", None) or str(error)}
+    if entries:
+        # Read by the console to link the record to the entries to correct.
+        item.response["value_map_entries"] = [entry.as_dict() for entry in entries]
     if item.action == RecordAction.CREATE and not item.stale_claim:
         xrefs.release_claims([item])
 

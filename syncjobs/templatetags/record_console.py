@@ -32,3 +32,9 @@ def outcome_label(code):
         if code in choices.values:
             return choices(code).label
     return code
+
+
+@register.filter
+def of_record(found, record_id):
+    """``found[record_id]`` or an empty list: what a page looked up for each attempt at once."""
+    return found.get(record_id, []) if isinstance(found, dict) else []

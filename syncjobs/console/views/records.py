@@ -8,9 +8,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from syncjobs.admin.base import BoundedCountPaginator
+from syncjobs.console.fixes import value_map_fixes
 from syncjobs.console.forms import ErrorClassForm, MarkForm, SelectedRecordsForm
 from syncjobs.console.payload import PayloadForm
 from syncjobs.console.views.base import (
+    CHANGE_VALUE_MAPS,
     REPLAY_RECORDS,
     RERUN_RECORDS,
     RESOLVE_RECORDS,
@@ -63,6 +65,8 @@ def timeline(request, record_id):
         latest=latest,
         latest_open=latest is not None and latest.status in OPEN_STATUSES,
         mark_form=MarkForm(),
+        value_map_fixes=value_map_fixes(record.flow, [attempt.record for attempt in story.attempts]),
+        can_change_value_maps=request.user.has_perm(CHANGE_VALUE_MAPS),
         **_abilities(request),
     )
 

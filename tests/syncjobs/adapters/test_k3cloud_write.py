@@ -183,3 +183,37 @@ def test_call_counts_come_from_the_shared_counters(erp):
     counts = erp.call_counts()
 
     assert counts["ExecuteBillQuery"] == 1 and counts["ValidateUser"] == 1
+
+
+def test_an_unknown_salesman_is_refused_naming_the_field(erp, erp_tenant):
+    # IsVerifyBaseDataField is sent by default, so the ERP refuses instead of blanking. The
+    # words of that refusal are the sandbox's own (single source: the real server's text was
+    # not found), so only the type family and the field it names are relied on.
+    [result] = erp.write(ORDER, [WriteItem("a", an_order(erp, erp_tenant, FSalerId={"FNumber": "E404"}))])
+
+    assert not result.ok
+    assert isinstance(result.error, ValidationFailedError)
+    assert result.error.field == "FSalerId"
+
+
+def test_without_verification_an_unknown_salesman_is_left_blank_and_the_order_saved(erp, erp_tenant):
+    payload = an_order(erp, erp_tenant, FSalerId={"FNumber": "E404"})
+
+    [result] = erp.write(ORDER, [WriteItem("a", payload, verify_references=False)])
+
+    assert result.ok, result.error
+    current = erp.fetch_current(ORDER, [result.target.id], ["FSalerId.FNumber", "FNote"])
+    assert current[result.target.id] == {"FSalerId": {"FNumber": None}, "FNote": payload["FNote"]}
+
+
+def test_an_unknown_customer_type_is_refused_on_an_update_too(erp):
+    [customer] = created(erp, CUSTOMER, [customer_model(f"校验客户{next(_names)}")])
+    change = {"FCustTypeId": {"FNumber": "KHLB404_SYS"}}
+
+    [result] = erp.write(
+        CUSTOMER, [WriteItem("a", change, target_id=customer.id, update_fields=list(change))]
+    )
+
+    assert isinstance(result.error, ValidationFailedError) and result.error.field == "FCustTypeId"
+    current = erp.fetch_current(CUSTOMER, [customer.id], ["FCustTypeId.FNumber"])
+    assert current[customer.id]["FCustTypeId"]["FNumber"] == "KHLB001_SYS"  # the default, kept
