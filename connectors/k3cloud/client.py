@@ -143,7 +143,9 @@ class K3CloudClient:
         """Submit documents (status A/D → B). A lost answer is settled by reading their status.
 
         With several documents, one refusal raises; its ``details`` list every refused
-        document by DIndex (the others went through). Options are sent as given
+        document by DIndex (the others went through). A success that leaves a document out of
+        SuccessEntitys (a real server's answer for a number it does not know) raises
+        ``UnprocessedDocumentsError`` the same way, naming the left-out ones. Options are sent as given
         (``NetworkCtrl``, ``IgnoreInterationFlag``, ...); the same holds for the calls below.
         """
         return self._change("Submit", form_id, numbers, ids, options)
@@ -211,7 +213,9 @@ class K3CloudClient:
         reached = workflow.REACHED[str(op_number).lower() if op_number else operation]
         documents = bodies.documents_named(numbers, ids)
         settle = workflow.DocumentsSettlement(self, op_number or operation, form_id, documents, reached)
-        return self._settled(operation, body, settle)
+        result = self._settled(operation, body, settle)
+        workflow.insist_processed(op_number or operation, form_id, documents, result)
+        return result
 
     def _settled(self, operation, body, settle):
         def call():

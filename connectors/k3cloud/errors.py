@@ -79,6 +79,15 @@ class DocumentNotFoundError(NotFoundError):
     """MsgCode 10: no record with that number or id."""
 
 
+class UnprocessedDocumentsError(DocumentNotFoundError):
+    """The ERP answered success but left out some of the documents it was asked to act on.
+
+    A real server passes over a number that names no record and still answers
+    ``IsSuccess: true`` (spec §9, single source). ``details`` name each left-out document by
+    its position in the request (``dindex``); the others were processed.
+    """
+
+
 class NotOperableError(PermanentError):
     """MsgCode 12 and status refusals: the document's status does not allow the operation."""
 

@@ -5,6 +5,13 @@ Z 暂存 (draft) · A 创建 (saved) · B 审核中 (submitted) · C 已审核 (
 C stamping FApproveDate but leaving FModifyDate alone; UnAudit C → D; Delete in Z/A/D.
 Each operation acts on every record it is given on its own: some may succeed while
 others are refused, each refusal carrying the record's index (DIndex).
+
+A number that names no record is passed over without a word: the reply stays
+``IsSuccess: true`` and ``SuccessEntitys`` lists only the records that were processed
+(spec §9; single source, a note in a public client's code — so a client must compare
+``SuccessEntitys`` with what it asked for). The DIndex of the processed ones stays their
+position in the request [inferred]. An unknown *id* is still refused (MsgCode 10): what the
+real server does there is unknown, and a refusal is the safer thing to simulate.
 """
 
 import copy
@@ -77,6 +84,8 @@ def each(op, form, data, action, success_message=None):
     named = targets(op, form, data)
     if not named:
         return Reply(failure(messages.NO_TARGETS, MSG_BAD_PARAMETER), "bad_request")
+    if not id_list(ci_get(data, "Ids")):
+        named = [target for target in named if target[2] is not None]  # unknown numbers: silence
     with _writes_at_the_end():
         status = _each(op, form, named, action, success_message)
     outcome = "ok" if status.ok else ("partial" if status.successes else "rejected")
