@@ -8,7 +8,7 @@ answers that copy, so a client may safely repeat an allocation whose reply it lo
 
 import copy
 
-from sandbox.k3cloud import messages, saving, store, workflow
+from sandbox.k3cloud import saving, store, workflow
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_flag, ci_get, id_list
 from sandbox.k3cloud.replies import (
@@ -29,11 +29,11 @@ def allocate(op, form, data):
     """DynamicFormService.Allocate ``{"PkIds": "1,2", "TOrgIds": "101,102"}``."""
     if not form.allocatable:
         return Reply(
-            failure(messages.NOT_ALLOCATABLE.format(caption=form.caption), MSG_NOT_OPERABLE), "rejected"
+            failure(op.messages.NOT_ALLOCATABLE.format(caption=form.caption), MSG_NOT_OPERABLE), "rejected"
         )
     pk_ids, org_ids = id_list(ci_get(data, "PkIds")), id_list(ci_get(data, "TOrgIds"))
     if not pk_ids or not org_ids:
-        return Reply(failure(messages.NO_TARGETS, MSG_BAD_PARAMETER), "bad_request")
+        return Reply(failure(op.messages.NO_TARGETS, MSG_BAD_PARAMETER), "bad_request")
     auto_audit = as_flag(ci_get(data, "IsAutoSubmitAndAudit"), False)
     known_orgs = set(
         Record.objects.filter(tenant_id=op.tenant_id, form=ORGS, id__in=org_ids).values_list("id", flat=True)
@@ -47,11 +47,11 @@ def allocate(op, form, data):
     for index, pk in enumerate(pk_ids):
         source = sources.get(pk)
         if source is None:
-            status.fail(messages.not_found(form, pk), None, index, MSG_NOT_FOUND)
+            status.fail(op.messages.not_found(form, pk), None, index, MSG_NOT_FOUND)
             continue
         master = masters[source.master_id or source.id]
         if master.document_status != "C":
-            status.fail(messages.allocate_unaudited(form, master.number), None, index)
+            status.fail(op.messages.allocate_unaudited(form, master.number), None, index)
             continue
         for org_id in org_ids:
             _allocate_one(op, form, master, org_id, index, (known_orgs, copies, auto_audit), status, new)
@@ -64,7 +64,7 @@ def allocate(op, form, data):
 def _allocate_one(op, form, master, org_id, index, known, status, new):
     known_orgs, copies, auto_audit = known
     if org_id not in known_orgs:
-        status.fail(messages.ORG_NOT_FOUND.format(org=org_id), "TOrgIds", index, MSG_NOT_FOUND)
+        status.fail(op.messages.ORG_NOT_FOUND.format(org=org_id), "TOrgIds", index, MSG_NOT_FOUND)
         return
     existing = copies.get((master.id, org_id))
     if isinstance(existing, Record):

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sandbox.k3cloud import messages, signing
+from sandbox.k3cloud import signing, wording
 from sandbox.k3cloud.models import Record, Session, Tenant
 
 SESSION_COOKIE = "kdservice-sessionid"
@@ -113,7 +113,7 @@ def authenticate(request, now, switches, faults):
     if session is None:
         return Identity(lost=True, detail="no session")
     if not is_live(session, now, switches, faults["session_minutes"]):
-        return Identity(tenant=session.tenant, lost=True, detail="session expired")
+        return Identity(tenant=session.tenant, lcid=session.lcid, lost=True, detail="session expired")
     touch(session, now)
     return Identity(session.tenant, session, session.lcid, session.org_id)
 
@@ -191,35 +191,36 @@ def _int(value, default):
 
 def login(arguments, via, now):
     """(payload, cookies) of ValidateUser / LoginByAppSecret / LoginBySign."""
+    lcid = _int(arguments.get("lcid"), 2052) or 2052
+    words = wording.for_lcid(lcid)  # a login asking for English is refused in English
     tenant = Tenant.objects.filter(acct_id=str(arguments.get("acctid") or "")).first()
     if tenant is None:
-        return login_failure(-1, messages.LOGIN_NO_DATACENTER), {}
-    problem = _check_credentials(tenant, arguments, via)
+        return login_failure(-1, words.LOGIN_NO_DATACENTER), {}
+    problem = _check_credentials(tenant, arguments, via, words)
     if problem:
         return problem, {}
-    lcid = _int(arguments.get("lcid"), 2052) or 2052
     session = open_session(tenant, via, now, lcid)
     return login_success(tenant, session, lcid), session_cookies(session)
 
 
-def _check_credentials(tenant, arguments, via):
+def _check_credentials(tenant, arguments, via, words):
     user_ok = str(arguments.get("username") or "") == tenant.username
     if via == "password":
         if not user_ok or str(arguments.get("password") or "") != tenant.password:
-            return login_failure(0, messages.LOGIN_WRONG_PASSWORD)
+            return login_failure(0, words.LOGIN_WRONG_PASSWORD)
         return None
     if not user_ok:
-        return login_failure(0, messages.LOGIN_WRONG_PASSWORD)
+        return login_failure(0, words.LOGIN_WRONG_PASSWORD)
     if str(arguments.get("appid") or "") != tenant.app_id:
-        return login_failure(-1, messages.LOGIN_BAD_APP)
+        return login_failure(-1, words.LOGIN_BAD_APP)
     if via == "app_secret":
         ok = hmac.compare_digest(str(arguments.get("appsecret") or ""), tenant.app_secret)
-        return None if ok else login_failure(-1, messages.LOGIN_BAD_APP)
+        return None if ok else login_failure(-1, words.LOGIN_BAD_APP)
     expected = signing.login_sign(
         tenant.acct_id, tenant.username, tenant.app_id, tenant.app_secret, arguments.get("timestamp", "")
     )
     ok = hmac.compare_digest(expected, str(arguments.get("sign") or "").lower())
-    return None if ok else login_failure(-1, messages.LOGIN_BAD_SIGN)
+    return None if ok else login_failure(-1, words.LOGIN_BAD_SIGN)
 
 
 def login_failure(result_type, text):

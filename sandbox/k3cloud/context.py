@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sandbox import clock
+from sandbox.k3cloud import wording
 from sandbox.k3cloud.refs import RefIndex
 from sandbox.k3cloud.values import cut_to_millis, moment_text
 
@@ -45,6 +46,11 @@ class Op:
     @property
     def today_text(self):
         return self.now_text[:10] + "T00:00:00"
+
+    @cached_property
+    def messages(self):
+        """The ERP's messages in this session's language (English for lcid 1033, else Chinese)."""
+        return wording.for_lcid(self.lcid)
 
     @cached_property
     def refs(self):
