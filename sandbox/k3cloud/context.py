@@ -24,6 +24,8 @@ class Op:
     now: object = None
     switches: object = None
     faults: dict = field(default_factory=dict)  # the fault switches in force for this call
+    session: object = None  # the caller's Session (None when there is none)
+    drew: dict = field(default_factory=dict)  # this call's seeded draws of the ``*_rate`` switches
 
     def __post_init__(self):
         if self.now is None:

@@ -122,10 +122,6 @@ def not_allocated(form, number, org):
     return f"{who(form, number)}未分配到组织“{org}”"  # [inferred]
 
 
-def cancel_allocate_refused(form, number, org):
-    return f"{who(form, number)}，组织“{org}”中的数据已审核或已被使用，不允许取消分配！"  # [inferred]
-
-
 def cancel_allocate_own_org(form, number):
     return f"{who(form, number)}，创建组织自身的数据不允许取消分配！"  # [inferred]
 

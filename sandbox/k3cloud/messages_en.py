@@ -93,13 +93,6 @@ def not_allocated(form, number, org):
     return f"{who(form, number)} is not allocated to organization “{org}”."  # [inferred]
 
 
-def cancel_allocate_refused(form, number, org):
-    return (
-        f"{who(form, number)}: the copy in organization “{org}” is audited or in use; "
-        "cancelling its allocation is not allowed!"
-    )  # [inferred]
-
-
 def cancel_allocate_own_org(form, number):
     return f"{who(form, number)}: cancelling the creating organization's allocation is not allowed!"
 

@@ -8,7 +8,6 @@ timeouts and resets happen before any work; the ERP's own MsgCode 13 (lock confl
 
 import json
 import logging
-import secrets
 
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
@@ -16,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
 from sandbox.faults import CallContext
-from sandbox.k3cloud import auth, messages, services, wording
+from sandbox.k3cloud import async_results, auth, messages, services, wording
 from sandbox.k3cloud.context import SYSTEM, Op
 from sandbox.k3cloud.metadata import get_form
 from sandbox.k3cloud.protocol import BodyError, read_arguments
@@ -102,7 +101,16 @@ def _form_id_of(data):
 
 
 def _business(call, spec, arguments, identity, now):
-    op = Op(identity.tenant, identity.org_id, identity.lcid, now, call.switches, call.plan.faults)
+    op = Op(
+        identity.tenant,
+        identity.org_id,
+        identity.lcid,
+        now,
+        call.switches,
+        call.plan.faults,
+        session=identity.session,
+        drew=call.plan.extra,
+    )
     try:
         if spec.writes:
             with transaction.atomic(using=SANDBOX_DB):
@@ -115,8 +123,10 @@ def _business(call, spec, arguments, identity, now):
 
 def _run(op, spec, arguments):
     data = arguments.get("data") or {}
-    if spec.kind == "query":
+    if spec.kind in ("query", "data"):
         return spec.handler(op, data)
+    if spec.kind == "async":
+        return spec.handler(op, arguments.get("queryinfo"))
     form_id = str(arguments.get("formid") or "").strip()
     if not form_id:
         return Reply(failure("表单Id（formid）不能为空", MSG_FORM_EMPTY), "bad_request")
@@ -135,9 +145,10 @@ def _wrap(spec, payload):
 
 def _answer(call, spec, reply, arguments):
     payload = reply.payload
-    if arguments.get("beginmethod") and spec.kind != "login":
-        # The SDK's asynchronous mode: this simulator always finishes at once (Status 2).
-        payload = {"Status": 2, "TaskId": secrets.token_hex(16), "Result": payload}
+    if arguments.get("beginmethod") and spec.kind not in ("login", "async"):
+        # The SDK's asynchronous mode: the work is done; the answer may say "not yet" (Status 0).
+        running = call.plan.extra.get(async_results.RUNNING_SWITCH) and reply.outcome != "session_lost"
+        payload = async_results.begin(call.tenant, payload, running)
     if isinstance(payload, str):
         response = HttpResponse(payload, content_type="text/plain; charset=utf-8")
     else:
