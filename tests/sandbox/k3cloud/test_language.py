@@ -7,6 +7,7 @@ English texts are the simulator's own, so clients must go by MsgCode.
 
 import pytest
 
+from sandbox.k3cloud import messages, wording
 from tests.sandbox.k3cloud.conftest import Erp
 
 QUERY = {"data": {"FormId": "BD_Currency", "FieldKeys": "FNumber", "FilterString": "FNumber='PRE001'"}}
@@ -63,3 +64,10 @@ def test_a_login_asking_for_english_is_refused_in_english(anonymous):
     body = {"acctID": tenant["acct_id"], "username": tenant["username"], "password": "wrong", "lcid": 1033}
     reply = anonymous.call("AuthService.ValidateUser", body)
     assert (reply["LoginResultType"], reply["Message"]) == (0, "The user name or password is incorrect!")
+
+
+def test_a_text_the_english_set_lacks_falls_back_to_the_chinese_one():
+    english = wording.for_lcid(1033)
+    assert english.SESSION_LOST != messages.SESSION_LOST
+    assert english.BAD_DATE_IN_FILTER == messages.BAD_DATE_IN_FILTER
+    assert wording.for_lcid("not a number").SESSION_LOST == messages.SESSION_LOST
