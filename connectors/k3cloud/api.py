@@ -3,7 +3,8 @@
 Every call runs inside the retry policy. An attempt first gets the connector's shared session
 (logging in if there is none), and when the ERP answers "session lost" (MsgCode 1) it renews
 the session once and repeats the call: MsgCode 1 means the ERP did nothing, so even a write
-may be repeated. Transient failures are retried; a write whose answer was lost raises
+may be repeated. Session loss is recognised by MsgCode 1 in either language (English servers
+word it "Session information is lost…"); see ``errors.is_session_lost``. Transient failures are retried; a write whose answer was lost raises
 ``OutcomeUnknownError``, which is not a ``TransientError`` and so is never retried here.
 """
 
@@ -25,13 +26,13 @@ from connectors.k3cloud.auth import (
 )
 from connectors.k3cloud.diagnosis import login_failure_message, signed_request_refused
 from connectors.k3cloud.errors import (
-    SESSION_LOST,
     SYSTEM,
     TRY_AGAIN_CODES,
     ErpFailureError,
     LoginFailedError,
     error_from_status,
     http_refusal,
+    is_session_lost,
     transport_failure,
 )
 from connectors.k3cloud.results import OperationResult, find_status
@@ -89,13 +90,13 @@ class ApiCore:
         """
         session = self._session()
         payload = self.post(service, body, operation, is_write, session)[0]
-        if _msg_code(payload) == SESSION_LOST:
+        if is_session_lost(find_status(payload)):
             logger.info(
                 "k3cloud %s: session lost during %s; renewing it", self.config.connector_key, operation
             )
             session = self._renew(session)
             payload = self.post(service, body, operation, is_write, session)[0]
-            if _msg_code(payload) == SESSION_LOST:
+            if is_session_lost(find_status(payload)):
                 raise self._session_refused(payload, operation)
         if _msg_code(payload) in TRY_AGAIN_CODES:
             raise error_from_status(find_status(payload), operation)

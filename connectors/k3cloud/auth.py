@@ -60,16 +60,16 @@ class LoginOutcome:
 
 
 def parse_login(payload, cookies=None):
-    """Read a ValidateUser / LoginByAppSecret / LoginBySign reply (and its cookies)."""
+    """Read a ValidateUser / LoginByAppSecret / LoginBySign reply (and its cookies).
+
+    The session key is ``KDSVCSessionId``, else the ``kdservice-sessionid`` cookie. Never
+    ``Context.SessionId``: on a real server that is the separate 24-character ASP.NET id
+    (spec §9, a captured reply), which the ERP does not accept as the session key. The
+    reply's top-level ``Lcid`` is not read either (the captured reply says 0).
+    """
     payload = payload if isinstance(payload, dict) else {}
     result_type = _as_int(get_key(payload, "LoginResultType"))
-    context = get_key(payload, "Context") or {}
-    session_id = (
-        get_key(payload, "KDSVCSessionId")
-        or (cookies or {}).get(SESSION_COOKIE)
-        or (get_key(context, "SessionId") if isinstance(context, dict) else None)
-        or ""
-    )
+    session_id = get_key(payload, "KDSVCSessionId") or (cookies or {}).get(SESSION_COOKIE) or ""
     ok = result_type in LOGIN_OK_TYPES and bool(session_id)
     message = str(get_key(payload, "Message") or "")
     return LoginOutcome(result_type, message, session_id if ok else "", ok)

@@ -10,8 +10,9 @@ import time
 from django.utils.translation import gettext as _
 
 from connectors.http import RetryPolicy
-from connectors.k3cloud import bodies, connection, workflow
+from connectors.k3cloud import async_mode, bodies, connection, workflow
 from connectors.k3cloud.api import ApiCore
+from connectors.k3cloud.business_info import parse_business_info
 from connectors.k3cloud.errors import (
     ROW_LEVEL_CODES,
     SYSTEM,
@@ -65,6 +66,28 @@ class K3CloudClient:
         """
         models = list(models)
         payload = self._write("BatchSave", form_id, bodies.save_data(models, options), models)
+        return self._batch_result(payload, models)
+
+    def batch_save_async(self, form_id, models, *, max_polls=30, **options):
+        """BatchSave in the ERP's asynchronous mode; the same ``BatchSaveResult`` as ``batch_save``.
+
+        The ERP answers with a task id and is asked for the task's result (QueryAsyncResult)
+        until it is complete, waiting between asks by the retry policy's backoff. A task still
+        running after ``max_polls`` asks raises ``OutcomeUnknownError`` (with the task id in
+        ``details``): the rows may yet be saved, so look them up before saving again.
+        """
+        models = list(models)
+        body = {**bodies.form_body(form_id, bodies.save_data(models, options)), **async_mode.BEGIN}
+        numbers = bodies.record_numbers(models)
+        payload = self.api.write(FORM_SERVICE + "BatchSave", body, "BatchSave", form_id, numbers)
+        state = async_mode.task_state(payload, "BatchSave")
+        return self._batch_result(async_mode.wait(self.api, state, "BatchSave", form_id, max_polls), models)
+
+    def async_result(self, task_id):
+        """Ask once for an asynchronous task's state: a ``TaskState`` (``done``, ``result``)."""
+        return async_mode.poll(self.api, task_id)
+
+    def _batch_result(self, payload, models):
         status = self.api.status(payload, "BatchSave")
         if status.is_success or (
             status.msg_code in ROW_LEVEL_CODES and has_row_outcomes(status, len(models))
@@ -143,7 +166,9 @@ class K3CloudClient:
         """Submit documents (status A/D → B). A lost answer is settled by reading their status.
 
         With several documents, one refusal raises; its ``details`` list every refused
-        document by DIndex (the others went through). Options are sent as given
+        document by DIndex (the others went through). A success that leaves a document out of
+        SuccessEntitys (a real server's answer for a number it does not know) raises
+        ``UnprocessedDocumentsError`` the same way, naming the left-out ones. Options are sent as given
         (``NetworkCtrl``, ``IgnoreInterationFlag``, ...); the same holds for the calls below.
         """
         return self._change("Submit", form_id, numbers, ids, options)
@@ -189,6 +214,20 @@ class K3CloudClient:
         )
         return self._settled("Allocate", bodies.form_body(form_id, data), settle)
 
+    def cancel_allocate(self, form_id, pk_ids, org_ids):
+        """Take back an allocation: the copies of ``pk_ids`` in ``org_ids`` are removed.
+
+        Returns an ``OperationResult`` whose entities are the removed copies. A record with no
+        copy in a target (or the creating organisation itself) is refused by DIndex. A lost
+        answer raises ``OutcomeUnknownError``; repeating is refused for what was already done.
+        """
+        body = bodies.form_body(
+            form_id, {"PkIds": bodies.id_list(pk_ids), "TOrgIds": bodies.id_list(org_ids)}
+        )
+        records = bodies.id_list(pk_ids).split(",")
+        payload = self.api.write(FORM_SERVICE + "CancelAllocate", body, "CancelAllocate", form_id, records)
+        return self.api.result("CancelAllocate", payload)
+
     def push(self, form_id, *, numbers=None, ids=None, **options):
         """Push documents down to a target form (``rule_id``, ``target_form_id``, ``entry_ids``...).
 
@@ -211,7 +250,9 @@ class K3CloudClient:
         reached = workflow.REACHED[str(op_number).lower() if op_number else operation]
         documents = bodies.documents_named(numbers, ids)
         settle = workflow.DocumentsSettlement(self, op_number or operation, form_id, documents, reached)
-        return self._settled(operation, body, settle)
+        result = self._settled(operation, body, settle)
+        workflow.insist_processed(op_number or operation, form_id, documents, result)
+        return result
 
     def _settled(self, operation, body, settle):
         def call():
@@ -219,6 +260,30 @@ class K3CloudClient:
             return self.api.result(operation, payload)
 
         return self.api.guard.call(lambda: workflow.settled_call(self.api, operation, call, settle))
+
+    # --- metadata and organisation ------------------------------------------------------------
+    def business_info(self, form_id):
+        """A form's fields as the ERP describes them (QueryBusinessInfo): ``[BusinessField]``.
+
+        Each has ``key``, ``name`` (in the connector's language when the ERP gives it),
+        ``type``, ``entity`` (``FBillHead`` or the entry table), ``required`` and ``readonly``;
+        custom fields (``F_…``) are among them. Raises ``UnknownFormError`` for an unknown form.
+        """
+        body = {"data": {"FormId": form_id}}
+        payload = self.api.call(FORM_SERVICE + "QueryBusinessInfo", body, "QueryBusinessInfo", is_write=False)
+        self.api.result("QueryBusinessInfo", payload)
+        return parse_business_info(payload, self.config.lcid)
+
+    def switch_org(self, org_number=None, *, org_id=None):
+        """Move the connector's session to another organisation (SwitchOrg); an ``OperationResult``.
+
+        The session is shared by every worker of the connector, so the switch holds for all of
+        them, and only until the session is renewed (a new login starts in the user's default
+        organisation). Raises ``DocumentNotFoundError`` for an unknown organisation.
+        """
+        data = {"OrgNumber": str(org_number)} if org_number is not None else {"OrgId": org_id}
+        payload = self.api.call(FORM_SERVICE + "SwitchOrg", {"data": data}, "SwitchOrg", is_write=False)
+        return self.api.result("SwitchOrg", payload)
 
     # --- session -----------------------------------------------------------------------------
     def login(self):

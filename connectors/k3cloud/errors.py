@@ -79,6 +79,15 @@ class DocumentNotFoundError(NotFoundError):
     """MsgCode 10: no record with that number or id."""
 
 
+class UnprocessedDocumentsError(DocumentNotFoundError):
+    """The ERP answered success but left out some of the documents it was asked to act on.
+
+    A real server passes over a number that names no record and still answers
+    ``IsSuccess: true`` (spec §9, single source). ``details`` name each left-out document by
+    its position in the request (``dindex``); the others were processed.
+    """
+
+
 class NotOperableError(PermanentError):
     """MsgCode 12 and status refusals: the document's status does not allow the operation."""
 
@@ -116,8 +125,13 @@ ROW_LEVEL_CODES = frozenset({0, 9, 10, 11, 12})
 
 # Only the codes that several causes share are refined by the ERP's message text.
 REFINABLE = (ValidationFailedError, InvalidRequestError, ErpFailureError)
+# The session-loss text of Chinese and English servers (spec §2a, §9: "会话信息已丢失，请重新
+# 登录" / "Session information is lost…"). MsgCode 1 decides first; the text only catches a
+# reply that carries it under another code (a proxy or plug-in rewrapping the refusal).
+SESSION_LOST_TEXT = re.compile(r"会话信息已丢失|(?i:session information is lost)")
 # Known ERP texts (Chinese and English servers) that tell apart causes sharing one MsgCode.
 _REFINEMENTS = (
+    (SessionLostError, SESSION_LOST_TEXT),
     (
         UnknownFieldError,
         re.compile(
@@ -135,9 +149,22 @@ _REFINEMENTS = (
     ),
     (
         NotOperableError,
-        re.compile(r"已经审核|才允许|不允许|(?i:already audited|only .* allowed|not allowed)"),
+        re.compile(r"已经审核|才允许|不允许|(?i:already (?:been )?audited|only .* allowed|not allowed)"),
     ),
 )
+
+
+def is_session_lost(status):
+    """Whether a reply's ResponseStatus says the login session is gone, in either language.
+
+    By MsgCode 1 first; a refusal under another code counts only when its text is the ERP's
+    own session-loss sentence (Chinese or English).
+    """
+    if status is None or status.is_success:
+        return False
+    if status.msg_code == SESSION_LOST:
+        return True
+    return _classify(status, [e.message for e in status.errors if e.message])[0] is SessionLostError
 
 
 def error_from_status(status, operation):

@@ -108,8 +108,11 @@ def find_status(payload):
     """The ``ResponseStatus`` inside any reply form, or None when the reply carries none.
 
     Forms: ``{"Result": {"ResponseStatus": ...}}``; the query error ``[[{"Result": ...}]]``;
-    and ``[{"Result": ...}]`` (seen from BillQuery).
+    ``[{"Result": ...}]`` (seen from BillQuery); and the asynchronous mode's
+    ``{"Status", "TaskId", "Result": <one of those, or null while running>}``.
     """
+    if is_async_answer(payload):
+        return find_status(get_key(payload, "Result"))
     if isinstance(payload, list):
         first = payload[0] if payload else None
         if isinstance(first, list) and len(first) == 1:
@@ -123,6 +126,15 @@ def find_status(payload):
         return ResponseStatus.parse(raw) if raw is not None else SUCCESS
     raw = get_key(payload, "ResponseStatus")
     return ResponseStatus.parse(raw) if isinstance(raw, dict) else None
+
+
+def is_async_answer(payload):
+    """Whether ``payload`` is the asynchronous mode's ``{"Status", "TaskId", "Result"}``."""
+    return (
+        isinstance(payload, dict)
+        and get_key(payload, "TaskId") is not None
+        and "status" in {str(k).lower() for k in payload}
+    )
 
 
 def _is_result_wrapper(value):

@@ -14,7 +14,7 @@ import logging
 from django.utils.translation import gettext as _
 
 from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
-from connectors.k3cloud.errors import SYSTEM, DocumentNotFoundError
+from connectors.k3cloud.errors import SYSTEM, DocumentNotFoundError, UnprocessedDocumentsError
 from connectors.k3cloud.results import OperationResult, ResponseStatus, SuccessEntity, as_id, get_key
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,53 @@ REACHED = {
     "billclose": lambda d: _property(d, "CloseStatus") == "B",
     "billunclose": lambda d: _property(d, "CloseStatus") == "A",
 }
+
+
+def insist_processed(operation, form_id, documents, result):
+    """Raise ``UnprocessedDocumentsError`` for the named documents missing from SuccessEntitys.
+
+    A real server answers ``IsSuccess: true`` when one of several numbers names no record,
+    and lists only the processed ones (spec §9; single source, a public client's code note),
+    so success alone does not mean every document was acted on. Documents are matched by
+    number (ignoring case and spaces) or by id, whichever they were named by.
+    """
+    numbers = {str(e.number).strip().lower() for e in result.entities if e.number}
+    ids = {as_id(e.id) for e in result.entities if e.id is not None}
+    missing = [
+        (index, value)
+        for index, (key, value) in enumerate(documents)
+        if (str(value).strip().lower() not in numbers if key == "Number" else as_id(value) not in ids)
+    ]
+    if missing:
+        raise _unprocessed(operation, form_id, missing, len(documents))
+
+
+def _unprocessed(operation, form_id, missing, asked):
+    details = [
+        {
+            "field": None,
+            "message": _("%(operation)s of %(form)s %(record)s was not done: K3Cloud found no such record.")
+            % {"operation": operation, "form": form_id, "record": value},
+            "dindex": index,
+        }
+        for index, value in missing
+    ]
+    return UnprocessedDocumentsError(
+        _(
+            "K3Cloud answered %(operation)s on %(form)s as a success but processed %(done)s of %(asked)s "
+            "records; not processed: %(records)s. Check that they exist (in that organisation)."
+        )
+        % {
+            "operation": operation,
+            "form": form_id,
+            "done": asked - len(missing),
+            "asked": asked,
+            "records": ", ".join(str(value) for _index, value in missing),
+        },
+        system=SYSTEM,
+        code=10,
+        details=details,
+    )
 
 
 class NotAppliedError(TransientError):

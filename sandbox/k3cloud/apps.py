@@ -10,6 +10,7 @@ K3CLOUD_FAULTS = {
     "query_row_cap": 2000,  # most rows one query page returns (the server's configured cap)
     "strict_api_signature": False,  # also verify X-Api-Signature and its timestamp (API gateway)
     "api_skew_seconds": 900,  # clock skew tolerated by strict_api_signature
+    "async_running_rate": 0.0,  # share of asynchronous-mode answers and polls saying "not done yet"
 }
 
 

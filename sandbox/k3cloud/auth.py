@@ -4,6 +4,12 @@ Sessions slide: each call made within ``session_minutes`` (a fault switch, 20 by
 of the previous one keeps the session alive, on the simulated clock. ``expire_sessions``
 (``SystemSwitches.sessions_valid_after``) ends every session issued before it.
 
+The login reply (spec §9, a captured reply of a real server): ``KDSVCSessionId`` is the
+session key (a GUID, also the ``kdservice-sessionid`` cookie); ``Context.SessionId`` is a
+different value, the 24-character ASP.NET session id (the ``ASP.NET_SessionId`` cookie),
+and the top-level ``Lcid`` is 0 even when the login asked for a language. A client that
+presents ``Context.SessionId`` as its session key is answered "session lost".
+
 Signed-header calls carry no login: ``X-Kd-Signature`` is verified strictly (it is what the
 ERP itself checks); ``X-Api-*`` are for Kingdee's API gateway, which an on-premise server
 does not run — they are checked only with the ``strict_api_signature`` switch, and then
@@ -20,11 +26,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sandbox.k3cloud import messages, signing
+from sandbox.k3cloud import signing, wording
 from sandbox.k3cloud.models import Record, Session, Tenant
 
 SESSION_COOKIE = "kdservice-sessionid"
 ASPNET_COOKIE = "ASP.NET_SessionId"
+# ASP.NET's own session ids: 24 characters of this alphabet (lower-case letters and 0-5).
+ASPNET_ALPHABET = "abcdefghijklmnopqrstuvwxyz012345"
+ASPNET_ID_LENGTH = 24
 
 
 @dataclass
@@ -48,7 +57,7 @@ def open_session(tenant, via, now, lcid=2052, org_id=0):
     return Session.objects.create(
         tenant=tenant,
         key=_guid(),
-        aspnet_key=secrets.token_hex(12),
+        aspnet_key=aspnet_session_id(),
         via=via,
         lcid=lcid,
         org_id=org_id or tenant.org_id,
@@ -59,6 +68,11 @@ def open_session(tenant, via, now, lcid=2052, org_id=0):
 
 def session_cookies(session):
     return {SESSION_COOKIE: session.key, ASPNET_COOKIE: session.aspnet_key}
+
+
+def aspnet_session_id():
+    """A new ASP.NET session id: 24 characters, never a GUID."""
+    return "".join(secrets.choice(ASPNET_ALPHABET) for _ in range(ASPNET_ID_LENGTH))
 
 
 def _guid():
@@ -99,7 +113,7 @@ def authenticate(request, now, switches, faults):
     if session is None:
         return Identity(lost=True, detail="no session")
     if not is_live(session, now, switches, faults["session_minutes"]):
-        return Identity(tenant=session.tenant, lost=True, detail="session expired")
+        return Identity(tenant=session.tenant, lcid=session.lcid, lost=True, detail="session expired")
     touch(session, now)
     return Identity(session.tenant, session, session.lcid, session.org_id)
 
@@ -177,35 +191,36 @@ def _int(value, default):
 
 def login(arguments, via, now):
     """(payload, cookies) of ValidateUser / LoginByAppSecret / LoginBySign."""
+    lcid = _int(arguments.get("lcid"), 2052) or 2052
+    words = wording.for_lcid(lcid)  # a login asking for English is refused in English
     tenant = Tenant.objects.filter(acct_id=str(arguments.get("acctid") or "")).first()
     if tenant is None:
-        return login_failure(-1, messages.LOGIN_NO_DATACENTER), {}
-    problem = _check_credentials(tenant, arguments, via)
+        return login_failure(-1, words.LOGIN_NO_DATACENTER), {}
+    problem = _check_credentials(tenant, arguments, via, words)
     if problem:
         return problem, {}
-    lcid = _int(arguments.get("lcid"), 2052) or 2052
     session = open_session(tenant, via, now, lcid)
     return login_success(tenant, session, lcid), session_cookies(session)
 
 
-def _check_credentials(tenant, arguments, via):
+def _check_credentials(tenant, arguments, via, words):
     user_ok = str(arguments.get("username") or "") == tenant.username
     if via == "password":
         if not user_ok or str(arguments.get("password") or "") != tenant.password:
-            return login_failure(0, messages.LOGIN_WRONG_PASSWORD)
+            return login_failure(0, words.LOGIN_WRONG_PASSWORD)
         return None
     if not user_ok:
-        return login_failure(0, messages.LOGIN_WRONG_PASSWORD)
+        return login_failure(0, words.LOGIN_WRONG_PASSWORD)
     if str(arguments.get("appid") or "") != tenant.app_id:
-        return login_failure(-1, messages.LOGIN_BAD_APP)
+        return login_failure(-1, words.LOGIN_BAD_APP)
     if via == "app_secret":
         ok = hmac.compare_digest(str(arguments.get("appsecret") or ""), tenant.app_secret)
-        return None if ok else login_failure(-1, messages.LOGIN_BAD_APP)
+        return None if ok else login_failure(-1, words.LOGIN_BAD_APP)
     expected = signing.login_sign(
         tenant.acct_id, tenant.username, tenant.app_id, tenant.app_secret, arguments.get("timestamp", "")
     )
     ok = hmac.compare_digest(expected, str(arguments.get("sign") or "").lower())
-    return None if ok else login_failure(-1, messages.LOGIN_BAD_SIGN)
+    return None if ok else login_failure(-1, words.LOGIN_BAD_SIGN)
 
 
 def login_failure(result_type, text):
@@ -214,12 +229,13 @@ def login_failure(result_type, text):
 
 def login_success(tenant, session, lcid):
     org = Record.objects.filter(id=tenant.org_id).values_list("name", flat=True).first() or ""
+    locale = "en-US" if lcid == 1033 else "zh-CN"
     context = {
-        "UserLocale": "zh-CN",
-        "LogLocale": "zh-CN",
+        "UserLocale": locale,
+        "LogLocale": locale,
         "DBid": tenant.acct_id,
         "DatabaseType": 3,
-        "SessionId": session.key,
+        "SessionId": session.aspnet_key,  # the ASP.NET id, not the session key (spec §9)
         "UseLanguages": [{"LocaleId": 2052, "LocaleName": "中文(简体/中国)", "Alias": "CN"}],
         "UserId": tenant.user_id,
         "UserName": tenant.username,
@@ -245,7 +261,7 @@ def login_success(tenant, session, lcid):
         "LoginResultType": 1,
         "Context": context,
         "KDSVCSessionId": session.key,
-        "Lcid": lcid,
+        "Lcid": 0,  # as in the captured reply (spec §9); the session keeps the asked-for lcid
         "IsSuccessByAPI": True,
     }
 

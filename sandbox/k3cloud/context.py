@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sandbox import clock
+from sandbox.k3cloud import wording
 from sandbox.k3cloud.refs import RefIndex
 from sandbox.k3cloud.values import cut_to_millis, moment_text
 
@@ -23,6 +24,8 @@ class Op:
     now: object = None
     switches: object = None
     faults: dict = field(default_factory=dict)  # the fault switches in force for this call
+    session: object = None  # the caller's Session (None when there is none)
+    drew: dict = field(default_factory=dict)  # this call's seeded draws of the ``*_rate`` switches
 
     def __post_init__(self):
         if self.now is None:
@@ -45,6 +48,11 @@ class Op:
     @property
     def today_text(self):
         return self.now_text[:10] + "T00:00:00"
+
+    @cached_property
+    def messages(self):
+        """The ERP's messages in this session's language (English for lcid 1033, else Chinese)."""
+        return wording.for_lcid(self.lcid)
 
     @cached_property
     def refs(self):

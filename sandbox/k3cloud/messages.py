@@ -3,6 +3,10 @@
 These are data the simulator reproduces, not text of this product, so they are not
 translated. Those seen in replies of real servers are marked [seen]; the others follow the
 same style and are marked [inferred] — clients must branch on MsgCode, never on text.
+
+This is the set a Chinese session (lcid 2052, the default) reads. An English session
+(lcid 1033) reads ``sandbox.k3cloud.messages_en``, through ``sandbox.k3cloud.wording``,
+which falls back to the names here for any text the English set lacks.
 """
 
 SESSION_LOST = "会话信息已丢失，请重新登录"  # [seen]
@@ -121,6 +125,18 @@ def close_refused(form, number):
 
 def allocate_unaudited(form, number):
     return f"{who(form, number)}，未审核的数据不允许分配！"  # [inferred]
+
+
+def not_allocated(form, number, org):
+    return f"{who(form, number)}未分配到组织“{org}”"  # [inferred]
+
+
+def cancel_allocate_own_org(form, number):
+    return f"{who(form, number)}，创建组织自身的数据不允许取消分配！"  # [inferred]
+
+
+def task_not_found(task_id):
+    return f"异步任务“{task_id}”不存在或已过期"  # [inferred]
 
 
 def push_unaudited(form, number):

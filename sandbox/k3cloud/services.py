@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from sandbox.k3cloud import allocate, operations, push, query, saving, viewing, workflow
+from sandbox.k3cloud import (
+    allocate,
+    async_results,
+    business_info,
+    operations,
+    orgs,
+    push,
+    query,
+    saving,
+    viewing,
+    workflow,
+)
 
 PREFIX = "kingdee.bos.webapi.servicesstub."
 
@@ -10,7 +21,12 @@ PREFIX = "kingdee.bos.webapi.servicesstub."
 @dataclass(frozen=True)
 class Service:
     """One service: its operation name (for the call log), arguments in positional order,
-    what it needs (``login``/``logout``/``form``/``operation``/``query``) and its handler."""
+    what it needs and its handler.
+
+    Kinds: ``login``, ``logout``; ``form`` (formid + data), ``operation`` (formid, opNumber,
+    data); ``query`` (data only, failures wrapped ``[[...]]``); ``data`` (data only, the usual
+    reply shape); ``async`` (QueryAsyncResult's ``queryInfo``).
+    """
 
     operation: str
     arguments: tuple
@@ -48,6 +64,14 @@ SERVICES = {
     "dynamicformservice.delete": _form("Delete", workflow.delete),
     "dynamicformservice.view": _form("View", viewing.view, writes=False),
     "dynamicformservice.allocate": _form("Allocate", allocate.allocate),
+    "dynamicformservice.cancelallocate": _form("CancelAllocate", allocate.cancel_allocate),
+    "dynamicformservice.switchorg": Service("SwitchOrg", ("data",), "data", orgs.switch_org, writes=True),
+    "dynamicformservice.querybusinessinfo": Service(
+        "QueryBusinessInfo", ("data",), "data", business_info.query_business_info
+    ),
+    "dynamicformservice.queryasyncresult": Service(
+        "QueryAsyncResult", ("queryinfo",), "async", async_results.query_async_result
+    ),
     "dynamicformservice.push": _form("Push", push.push),
     "dynamicformservice.excuteoperation": Service(
         "ExcuteOperation", ("formid", "opnumber", "data"), "operation", operations.execute, writes=True

@@ -8,7 +8,6 @@ timeouts and resets happen before any work; the ERP's own MsgCode 13 (lock confl
 
 import json
 import logging
-import secrets
 
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
@@ -16,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
 from sandbox.faults import CallContext
-from sandbox.k3cloud import auth, messages, services
+from sandbox.k3cloud import async_results, auth, messages, services, wording
 from sandbox.k3cloud.context import SYSTEM, Op
 from sandbox.k3cloud.metadata import get_form
 from sandbox.k3cloud.protocol import BodyError, read_arguments
@@ -62,15 +61,18 @@ def service(request, name):
 def _handle(request, call, spec, arguments, now):
     if spec.kind == "login":
         call.tenant = str(arguments.get("acctid") or "")[:64]
-        return _injected(call, spec, arguments) or _login(spec, arguments, now)
+        words = wording.for_lcid(arguments.get("lcid"))
+        return _injected(call, spec, arguments, words) or _login(spec, arguments, now)
     if spec.kind == "logout":
         return Reply(auth.logout(request))
     identity = auth.authenticate(request, now, call.switches, call.plan.faults)
     call.tenant = identity.tenant.acct_id if identity.tenant else ""
+    words = wording.for_lcid(identity.lcid)
     if identity.lost:
-        lost = _wrap(spec, failure(messages.SESSION_LOST, MSG_SESSION_LOST))
+        # In the lost session's language: an English server says "Session information is lost…".
+        lost = _wrap(spec, failure(words.SESSION_LOST, MSG_SESSION_LOST))
         return Reply(lost, "session_lost", cookies=identity.cookies)
-    reply = _injected(call, spec, arguments) or _business(call, spec, arguments, identity, now)
+    reply = _injected(call, spec, arguments, words) or _business(call, spec, arguments, identity, now)
     reply.cookies.update(identity.cookies)
     return reply
 
@@ -80,24 +82,35 @@ def _login(spec, arguments, now):
     return Reply(payload, "ok" if cookies else "login_failed", cookies=cookies)
 
 
-def _injected(call, spec, arguments):
+def _injected(call, spec, arguments, words):
     """The ERP's own refusals drawn from this system's fault switches, before any work."""
     extra = call.plan.extra
     if extra.get("response_error_rate"):
         return Reply(RESPONSE_ERROR, "response_error")
     if extra.get("msgcode14_rate"):
-        return Reply(_wrap(spec, failure(messages.CALL_LIMIT, MSG_CALL_LIMIT)), "msgcode14")
+        return Reply(_wrap(spec, failure(words.CALL_LIMIT, MSG_CALL_LIMIT)), "msgcode14")
     if extra.get("msgcode13_rate"):
-        form = get_form(arguments.get("formid") or (arguments.get("data") or {}).get("FormId"))
-        text = messages.LOCK_CONFLICT.format(
-            caption=form.caption if form else "单据", operation=spec.operation
-        )
+        form = get_form(arguments.get("formid") or _form_id_of(arguments.get("data")))
+        text = words.LOCK_CONFLICT.format(caption=form.caption if form else "单据", operation=spec.operation)
         return Reply(_wrap(spec, failure(text, MSG_LOCK_CONFLICT)), "msgcode13")
     return None
 
 
+def _form_id_of(data):
+    return data.get("FormId") if isinstance(data, dict) else None
+
+
 def _business(call, spec, arguments, identity, now):
-    op = Op(identity.tenant, identity.org_id, identity.lcid, now, call.switches, call.plan.faults)
+    op = Op(
+        identity.tenant,
+        identity.org_id,
+        identity.lcid,
+        now,
+        call.switches,
+        call.plan.faults,
+        session=identity.session,
+        drew=call.plan.extra,
+    )
     try:
         if spec.writes:
             with transaction.atomic(using=SANDBOX_DB):
@@ -110,14 +123,16 @@ def _business(call, spec, arguments, identity, now):
 
 def _run(op, spec, arguments):
     data = arguments.get("data") or {}
-    if spec.kind == "query":
+    if spec.kind in ("query", "data"):
         return spec.handler(op, data)
+    if spec.kind == "async":
+        return spec.handler(op, arguments.get("queryinfo"))
     form_id = str(arguments.get("formid") or "").strip()
     if not form_id:
         return Reply(failure("表单Id（formid）不能为空", MSG_FORM_EMPTY), "bad_request")
     form = get_form(form_id)
     if form is None:
-        return Reply(failure(messages.FORM_NOT_FOUND, MSG_EXCEPTION), "bad_request")
+        return Reply(failure(op.messages.FORM_NOT_FOUND, MSG_EXCEPTION), "bad_request")
     if spec.kind == "operation":
         return spec.handler(op, form, arguments.get("opnumber"), data)
     return spec.handler(op, form, data)
@@ -130,9 +145,10 @@ def _wrap(spec, payload):
 
 def _answer(call, spec, reply, arguments):
     payload = reply.payload
-    if arguments.get("beginmethod") and spec.kind != "login":
-        # The SDK's asynchronous mode: this simulator always finishes at once (Status 2).
-        payload = {"Status": 2, "TaskId": secrets.token_hex(16), "Result": payload}
+    if arguments.get("beginmethod") and spec.kind not in ("login", "async"):
+        # The SDK's asynchronous mode: the work is done; the answer may say "not yet" (Status 0).
+        running = call.plan.extra.get(async_results.RUNNING_SWITCH) and reply.outcome != "session_lost"
+        payload = async_results.begin(call.tenant, payload, running)
     if isinstance(payload, str):
         response = HttpResponse(payload, content_type="text/plain; charset=utf-8")
     else:

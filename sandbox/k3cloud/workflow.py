@@ -5,6 +5,13 @@ Z 暂存 (draft) · A 创建 (saved) · B 审核中 (submitted) · C 已审核 (
 C stamping FApproveDate but leaving FModifyDate alone; UnAudit C → D; Delete in Z/A/D.
 Each operation acts on every record it is given on its own: some may succeed while
 others are refused, each refusal carrying the record's index (DIndex).
+
+A number that names no record is passed over without a word: the reply stays
+``IsSuccess: true`` and ``SuccessEntitys`` lists only the records that were processed
+(spec §9; single source, a note in a public client's code — so a client must compare
+``SuccessEntitys`` with what it asked for). The DIndex of the processed ones stays their
+position in the request [inferred]. An unknown *id* is still refused (MsgCode 10): what the
+real server does there is unknown, and a refusal is the safer thing to simulate.
 """
 
 import copy
@@ -12,7 +19,7 @@ import threading
 from contextlib import contextmanager
 
 from integration_hub import bulk
-from sandbox.k3cloud import links, messages, store
+from sandbox.k3cloud import links, store
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get, id_list, text_list
 from sandbox.k3cloud.replies import (
@@ -76,7 +83,9 @@ def each(op, form, data, action, success_message=None):
     """Run ``action(op, form, doc)`` on every named record; save those it changed."""
     named = targets(op, form, data)
     if not named:
-        return Reply(failure(messages.NO_TARGETS, MSG_BAD_PARAMETER), "bad_request")
+        return Reply(failure(op.messages.NO_TARGETS, MSG_BAD_PARAMETER), "bad_request")
+    if not id_list(ci_get(data, "Ids")):
+        named = [target for target in named if target[2] is not None]  # unknown numbers: silence
     with _writes_at_the_end():
         status = _each(op, form, named, action, success_message)
     outcome = "ok" if status.ok else ("partial" if status.successes else "rejected")
@@ -87,7 +96,7 @@ def _each(op, form, named, action, success_message):
     status = Status()
     for index, key, record in named:
         if record is None:
-            status.fail(messages.not_found(form, key), None, index, MSG_NOT_FOUND)
+            status.fail(op.messages.not_found(form, key), None, index, MSG_NOT_FOUND)
             continue
         doc = store.doc_from_record(form, record)
         record_id, number = record.id, record.number  # (a deleted record forgets its id)
@@ -136,7 +145,7 @@ def _writes_at_the_end():
 
 def _submit(op, form, record, doc):
     if doc["FDocumentStatus"] not in EDITABLE:
-        raise Refused((None, messages.submit_refused(form, record.number)))
+        raise Refused((None, op.messages.submit_refused(form, record.number)))
     if doc["FDocumentStatus"] == "Z":
         problems = Writer(op, form, SaveOptions()).check_required(doc)
         if problems:
@@ -148,18 +157,18 @@ def _submit(op, form, record, doc):
 
 def _audit(op, form, record, doc):
     if doc["FDocumentStatus"] == "C":
-        raise Refused((None, messages.already_audited(form, record.number)))
+        raise Refused((None, op.messages.already_audited(form, record.number)))
     if doc["FDocumentStatus"] != "B":
-        raise Refused((None, messages.audit_refused(form, record.number)))
+        raise Refused((None, op.messages.audit_refused(form, record.number)))
     approve(op, doc)
     write_doc(form, record, doc)
 
 
 def _unaudit(op, form, record, doc):
     if doc["FDocumentStatus"] != "C":
-        raise Refused((None, messages.unaudit_refused(form, record.number)))
+        raise Refused((None, op.messages.unaudit_refused(form, record.number)))
     if _has_targets(form, doc):
-        raise Refused((None, messages.unaudit_has_targets(form, record.number)))
+        raise Refused((None, op.messages.unaudit_has_targets(form, record.number)))
     doc["FDocumentStatus"] = "D"
     doc["FApproveDate"] = doc["FApproverId"] = None
     write_doc(form, record, doc)
@@ -167,14 +176,14 @@ def _unaudit(op, form, record, doc):
 
 def _cancel_assign(op, form, record, doc):
     if doc["FDocumentStatus"] != "B":
-        raise Refused((None, messages.cancel_assign_refused(form, record.number)))
+        raise Refused((None, op.messages.cancel_assign_refused(form, record.number)))
     doc["FDocumentStatus"] = doc.pop("_before_submit", "A")
     write_doc(form, record, doc)
 
 
 def _delete(op, form, record, doc):
     if doc["FDocumentStatus"] not in EDITABLE:
-        raise Refused((None, messages.DELETE_REFUSED))
+        raise Refused((None, op.messages.DELETE_REFUSED))
     before = copy.deepcopy(doc)
     record.delete()
     links.write_back(op.tenant_id, form.form_id, before, None)
@@ -194,7 +203,7 @@ def submit(op, form, data):
 
 def audit(op, form, data):
     """DynamicFormService.Audit."""
-    return each(op, form, data, _audit, messages.audited)
+    return each(op, form, data, _audit, op.messages.audited)
 
 
 def unaudit(op, form, data):

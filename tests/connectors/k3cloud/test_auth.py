@@ -126,6 +126,14 @@ def test_parse_login_reports_a_wrong_password_without_a_session(load_fixture):
     assert outcome.session_id == ""
 
 
+def test_parse_login_never_takes_the_context_session_id(load_fixture):
+    """Spec §9: Context.SessionId is the ASP.NET id; without KDSVCSessionId or the cookie, no session."""
+    reply = load_fixture("login_success.json")
+    assert parse_login(reply).session_id != reply["Context"]["SessionId"]
+    outcome = parse_login({**reply, "KDSVCSessionId": None})
+    assert not outcome.ok and outcome.session_id == ""
+
+
 def test_parse_login_falls_back_to_the_session_cookie():
     outcome = parse_login({"LoginResultType": 1}, {"kdservice-sessionid": "from-cookie"})
     assert outcome.ok and outcome.session_id == "from-cookie"

@@ -115,3 +115,12 @@ def test_no_secret_or_session_id_reaches_the_log(make_client, sandbox, caplog):
     assert "logged in" in text
     for secret in (client.config.password, client.config.app_secret, session_id):
         assert secret not in text
+
+
+def test_the_client_keeps_kdsvc_session_id_not_the_context_aspnet_id(make_client):
+    """Spec §9: the login reply's Context.SessionId is the ASP.NET id; the key is KDSVCSessionId."""
+    client = make_client("password", lcid=1033)
+    client.login()
+    sid = client.api.session.current()["sid"]
+    assert len(sid) == 36 and sid.count("-") == 4
+    assert first_customers(client, 1)

@@ -3,7 +3,7 @@ including the lost answers that are settled by reading the ERP back instead of r
 
 import pytest
 
-from connectors.k3cloud.errors import NotOperableError
+from connectors.k3cloud.errors import DocumentNotFoundError, NotOperableError, UnprocessedDocumentsError
 
 ORDER = "SAL_SaleOrder"
 
@@ -228,3 +228,25 @@ def test_cancel_marks_an_order(client):
     order = new_order(client)
     client.execute_operation(ORDER, "Cancel", ids=[order.id])
     assert client.view(ORDER, number=order.number)["CancelStatus"] == "B"
+
+
+@pytest.mark.parametrize("operation", ["submit", "delete"])
+def test_a_number_left_out_of_success_entitys_raises_unprocessed(client, operation):
+    """A real server answers IsSuccess true for an unknown number (spec §9, single source)."""
+    order = new_order(client)
+    with pytest.raises(UnprocessedDocumentsError) as left_out:
+        getattr(client, operation)(ORDER, numbers=["NO-SUCH-ORDER", order.number])
+    assert left_out.value.code == 10
+    assert [(d["dindex"], "NO-SUCH-ORDER" in d["message"]) for d in left_out.value.details] == [(0, True)]
+    assert "NO-SUCH-ORDER" in left_out.value.message and order.number not in left_out.value.message
+    if operation == "submit":
+        assert status_of(client, order.number) == "B"  # the known one went through
+    else:
+        with pytest.raises(DocumentNotFoundError):
+            client.view(ORDER, number=order.number)
+
+
+def test_every_number_processed_passes(client):
+    first, second = new_order(client), new_order(client)
+    result = client.submit(ORDER, numbers=[first.number, second.number])
+    assert sorted(result.numbers) == sorted([first.number, second.number])

@@ -37,8 +37,8 @@ def test_validate_user_opens_a_session_with_both_cookies(anonymous):
     response = anonymous.post("AuthService.ValidateUser", login_body(anonymous.tenant))
     reply = response.json()
     assert reply["LoginResultType"] == 1 and reply["IsSuccessByAPI"] is True
-    assert reply["KDSVCSessionId"] == reply["Context"]["SessionId"] == response.cookies["kdservice-sessionid"]
-    assert response.cookies["ASP.NET_SessionId"]
+    assert reply["KDSVCSessionId"] == response.cookies["kdservice-sessionid"]
+    assert reply["Context"]["SessionId"] == response.cookies["ASP.NET_SessionId"]
     assert reply["Context"]["UserName"] == anonymous.tenant["username"]
     assert reply["Context"]["CurrentOrganizationInfo"]["ID"] == anonymous.tenant["org_id"]
 
@@ -215,3 +215,31 @@ def test_unknown_service_is_http_404(erp):
         f"{erp.sandbox.k3cloud_url}{SERVICE}DynamicFormService.Nope.common.kdsvc", json={}
     )
     assert response.status_code == 404
+
+
+def test_the_login_context_carries_the_aspnet_id_not_the_session_key(anonymous):
+    """Spec §9 (a captured reply): Context.SessionId is a 24-character ASP.NET id and Lcid is 0."""
+    reply = anonymous.call("AuthService.ValidateUser", login_body(anonymous.tenant, lcid=1033))
+    aspnet_id = reply["Context"]["SessionId"]
+    assert len(aspnet_id) == 24 and set(aspnet_id) <= set("abcdefghijklmnopqrstuvwxyz012345")
+    assert aspnet_id != reply["KDSVCSessionId"] and len(reply["KDSVCSessionId"].split("-")) == 5
+    assert reply["Lcid"] == 0
+
+
+def test_the_context_session_id_is_refused_as_a_session_key(anonymous):
+    reply = anonymous.call("AuthService.ValidateUser", login_body(anonymous.tenant))
+    stranger = requests.Session()  # no cookies: only the header the client chose
+    response = stranger.post(
+        anonymous.url("DynamicFormService.ExecuteBillQuery"),
+        json=QUERY,
+        headers={"kdservice-sessionid": reply["Context"]["SessionId"]},
+        timeout=30,
+    )
+    assert response.json() == [[LOST]]
+    good = stranger.post(
+        anonymous.url("DynamicFormService.ExecuteBillQuery"),
+        json=QUERY,
+        headers={"kdservice-sessionid": reply["KDSVCSessionId"]},
+        timeout=30,
+    )
+    assert good.json() == [["PRE001"]]

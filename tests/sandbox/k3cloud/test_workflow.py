@@ -191,3 +191,27 @@ def test_operations_take_positional_parameters_too(erp):
     body = {"parameters": ["BD_Customer", "Forbid", '{"Numbers":["CUST0001"]}']}
     assert status(erp.call("DynamicFormService.ExcuteOperation", body))["IsSuccess"] is True
     assert erp.one("BD_Customer", "FForbidStatus", "FNumber='CUST0001'") == ["B"]
+
+
+@pytest.mark.parametrize("service", ["Submit", "Audit", "UnAudit", "Delete"])
+def test_an_unknown_number_among_several_is_passed_over_with_is_success_true(erp, service):
+    """Spec §9 (single source, a client's code note): only the processed numbers are listed."""
+    start = {"Submit": "A", "Audit": "B", "UnAudit": "C", "Delete": "A"}[service]
+    order_id, number = erp.saved("SAL_SaleOrder", erp.order_model())
+    if start in ("B", "C"):
+        erp.op("Submit", "SAL_SaleOrder", {"Ids": str(order_id)})
+    if start == "C":
+        erp.op("Audit", "SAL_SaleOrder", {"Ids": str(order_id)})
+
+    reply = status(erp.op(service, "SAL_SaleOrder", {"Numbers": ["NO-SUCH-ORDER", number]}))
+
+    assert reply["IsSuccess"] is True and reply["Errors"] == [] and reply["MsgCode"] == 0
+    assert reply["SuccessEntitys"] == [{"Id": order_id, "Number": number, "DIndex": 1}]
+
+
+def test_an_unknown_id_is_still_refused_by_its_index(erp):
+    order_id, number = erp.saved("SAL_SaleOrder", erp.order_model())
+    reply = status(erp.op("Submit", "SAL_SaleOrder", {"Ids": f"{order_id},999999999"}))
+    assert reply["IsSuccess"] is False and reply["MsgCode"] == 10
+    assert [e["DIndex"] for e in reply["Errors"]] == [1]
+    assert [e["Number"] for e in reply["SuccessEntitys"]] == [number]
