@@ -148,7 +148,7 @@ def _submit(op, form, record, doc):
 
 def _audit(op, form, record, doc):
     if doc["FDocumentStatus"] == "C":
-        raise Refused((None, messages.already_audited(form, record.number)))
+        raise Refused(("", messages.already_audited(form, record.number)))  # FieldName "" [seen]
     if doc["FDocumentStatus"] != "B":
         raise Refused((None, messages.audit_refused(form, record.number)))
     approve(op, doc)
