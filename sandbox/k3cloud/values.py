@@ -13,6 +13,9 @@ amounts to 2, the ``PriceDigits``/``AmountDigits`` of currency PRE001 in a real 
 (AndyYan1010/fengyuanjianshe, app/src/main/java/com/bt/andy/fengyuanbuild/messegeInfo/
 SearchDetailInfo.java; single source), see ``sandbox.k3cloud.amounts``. A value that does
 not fit, or is no number, is a validation error of its row — never a failure of the call.
+The Save option ``IsControlPrecision`` ("true: check the precision of amount, price and
+quantity fields", chonggit/k3-cloud-web-api-client, src/save-param-base.ts) is not
+simulated: what the real server answers to too many places is unknown.
 """
 
 from datetime import datetime
