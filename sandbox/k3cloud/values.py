@@ -6,9 +6,11 @@ form the real server's JSON uses. Stored timestamps are cut to milliseconds so t
 value read back and used as a filter matches itself exactly.
 
 Numbers must fit the ERP's columns. Amount, price and quantity columns are taken to be
-SQL Server ``decimal(23,10)`` — 13 digits before the point, 10 after (the common K3Cloud
-column type; no public capture of the DDL was found, so this is uncertain) — and integer
-fields a 32-bit ``int``. What the form shows is rounded further: prices to 6 places and
+SQL Server ``decimal(23,10)`` — 13 digits before the point, 10 after — and integer fields a
+32-bit ``int``. Kingdee's database rules for K3Cloud extensions require quantities and
+amounts to be ``Decimal(23,10)`` or ``Decimal(19,6)`` (a public summary the code index does
+not attribute to a repository), and client SQL over the standard tables casts quantities
+to ``decimal(23,10)``; the standard tables' own DDL was not found, so this stays uncertain. What the form shows is rounded further: prices to 6 places and
 amounts to 2, the ``PriceDigits``/``AmountDigits`` of currency PRE001 in a real View reply
 (AndyYan1010/fengyuanjianshe, app/src/main/java/com/bt/andy/fengyuanbuild/messegeInfo/
 SearchDetailInfo.java; single source), see ``sandbox.k3cloud.amounts``. A value that does
