@@ -115,6 +115,16 @@ def test_a_create_with_no_lines_sends_none(erp):
     assert not current.get("FT_BD_CUSTCONTACT")
 
 
+def test_a_line_field_mapped_onto_the_header_fails_its_item_and_not_the_batch(erp, erp_tenant):
+    misplaced = an_order(erp, erp_tenant, FQty="1")  # a mapping mistake: FQty belongs to the lines
+    items = [WriteItem("good", an_order(erp, erp_tenant)), WriteItem("bad", misplaced)]
+
+    good, bad = erp.write(ORDER, items)
+
+    assert good.ok and not bad.ok and isinstance(bad.error, ValidationFailedError)
+    assert "ResolveFiled_InnerEx" in bad.error.message and "Key:FQty" in bad.error.message
+
+
 def test_a_lost_batch_save_answer_is_an_unknown_outcome_for_every_item(erp, erp_tenant, sandbox):
     notes = [f"lost answer {next(_names)}" for _ in range(3)]
     items = [WriteItem(f"k{i}", an_order(erp, erp_tenant, FNote=note)) for i, note in enumerate(notes)]
