@@ -3,9 +3,16 @@
 Money is Decimal throughout: prices kept to 6 places, amounts to 2, half-up as the ERP
 rounds. With ``FIsIncludedTax`` (the default) the tax-inclusive price is the one the
 amounts follow; a line that was given only the net price gets its inclusive price from it.
+
+Every computation runs with room for any product of two column values (``EXACT_DIGITS``),
+so a huge quantity times a huge price gives a huge amount rather than an arithmetic error;
+the save then refuses the amount that does not fit its column, as a row error.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import wraps
+
+EXACT_DIGITS = 60  # two decimal(23,10) values multiplied need 46 digits
 
 CENT = Decimal("0.01")
 PRICE_PLACES = Decimal("0.000001")
@@ -56,6 +63,19 @@ def price_bill(doc, entity, qty_key):
     doc["FBillAllAmount"] = str(totals[1])
 
 
+def _exact(compute):
+    """Run a form's computation where no product of column values can overflow the context."""
+
+    @wraps(compute)
+    def run(doc):
+        with localcontext() as context:
+            context.prec = EXACT_DIGITS
+            compute(doc)
+
+    return run
+
+
+@_exact
 def sale_order(doc):
     """Order lines and totals; a single receivable plan row for the whole amount by default."""
     price_bill(doc, "FSaleOrderEntry", "FQty")
@@ -71,14 +91,17 @@ def sale_order(doc):
             plan["FRecAmount"] = str(_money(share))
 
 
+@_exact
 def delivery_notice(doc):
     price_bill(doc, "FEntity", "FQty")
 
 
+@_exact
 def outstock(doc):
     price_bill(doc, "FEntity", "FRealQty")
 
 
+@_exact
 def receive_bill(doc):
     """The receipt's header amount is the sum of its lines' received amounts."""
     total = sum((_dec(row.get("FRECAMOUNTFOR_E")) for row in doc.get("FRECEIVEBILLENTRY") or []), Decimal(0))

@@ -145,3 +145,23 @@ def push_unaudited(form, number):
 
 def push_nothing_left(form, number):
     return f"{who(form, number)}，没有可下推的分录（数量已全部下推）"  # [inferred]
+
+
+# --- Save: keys in the wrong place, numbers out of range -------------------------------------
+
+
+def misplaced_key(key, caption, entity_name):
+    """A Save key the entity it was put in does not have (an entry field on the header, a typo).
+
+    [seen] for an entry field on the header: ``ResolveFiled_InnerEx解析字段(Key:FIVSerialNo,
+    name:发票序列号)时发生异常…实体不存在此属性！[EntityType：BillHead …`` (a client's field
+    notes; single source), and ``…(Key:FOwnerIdHead,name:货主)时发生异常,异常信息:…`` for the
+    punctuation between (wr1153612466/jayi-wms-api, src/main/java/cn/getech/wms/api/controller/KingdeeController.java). The words for a
+    key no field has (no ``name:``) and for entities other than the header are [inferred].
+    """
+    named = f"Key:{key},name:{caption}" if caption else f"Key:{key}"
+    return f"ResolveFiled_InnerEx解析字段({named})时发生异常,异常信息:实体不存在此属性！[EntityType：{entity_name}]"
+
+
+def out_of_range(caption, raw):
+    return f"字段“{caption}”的值“{raw}”超出允许的范围"  # [inferred]

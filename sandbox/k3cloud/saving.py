@@ -139,13 +139,17 @@ def _prepare(op, form, options, read, existing, index, draft):
     if read is None:
         row.errors.append((None, "Model 的每一行都必须是对象"))
         return row
+    if read.errors:
+        row.errors = list(read.errors)
+        return row
     if read.pk > 0:
         if read.pk not in existing:
             row.errors.append((form.pk, messages.not_found(form, read.pk)))
             return row
         row.record, row.before = existing[read.pk]
         if row.before["FDocumentStatus"] in ("B", "C"):
-            row.errors.append((None, messages.save_refused(form, row.before[form.number_key])))
+            # FieldName "" rather than null, as the real refusal of an audited bill has it.
+            row.errors.append(("", messages.save_refused(form, row.before[form.number_key])))
             return row
     writer = Writer(op, form, options)
     row.doc = writer.apply(read, copy.deepcopy(row.before) if row.before else {}, creating=row.before is None)

@@ -4,10 +4,24 @@ Dates and times are the ERP's local wall-clock time (the server's time zone), wr
 ``yyyy-MM-ddTHH:mm:ss`` with milliseconds when there are any (``…T12:00:45.053``) — the
 form the real server's JSON uses. Stored timestamps are cut to milliseconds so that a
 value read back and used as a filter matches itself exactly.
+
+Numbers must fit the ERP's columns. Amount, price and quantity columns are taken to be
+SQL Server ``decimal(23,10)`` — 13 digits before the point, 10 after — and integer fields a
+32-bit ``int``. Kingdee's database rules for K3Cloud extensions require quantities and
+amounts to be ``Decimal(23,10)`` or ``Decimal(19,6)`` (a public summary the code index does
+not attribute to a repository), and client SQL over the standard tables casts quantities
+to ``decimal(23,10)``; the standard tables' own DDL was not found, so this stays uncertain. What the form shows is rounded further: prices to 6 places and
+amounts to 2, the ``PriceDigits``/``AmountDigits`` of currency PRE001 in a real View reply
+(AndyYan1010/fengyuanjianshe, app/src/main/java/com/bt/andy/fengyuanbuild/messegeInfo/
+SearchDetailInfo.java; single source), see ``sandbox.k3cloud.amounts``. A value that does
+not fit, or is no number, is a validation error of its row — never a failure of the call.
+The Save option ``IsControlPrecision`` ("true: check the precision of amount, price and
+quantity fields", chonggit/k3-cloud-web-api-client, src/save-param-base.ts) is not
+simulated: what the real server answers to too many places is unknown.
 """
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.utils import timezone
@@ -15,6 +29,10 @@ from django.utils import timezone
 from sandbox.k3cloud.metadata.types import BOOL, DATE, DATETIME, DECIMAL, INT, LOCALE, REF, TEXT
 
 TEXT_LIMIT = 255  # nvarchar(255): the length of the ERP's text columns
+DECIMAL_INTEGER_DIGITS = 13  # decimal(23,10): 23 digits, 10 of them after the point (uncertain)
+DECIMAL_PLACES = 10
+DECIMAL_LIMIT = Decimal(10) ** DECIMAL_INTEGER_DIGITS
+INT_LIMIT = 2**31  # int columns (ids, counters)
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no", ""}
 
@@ -25,6 +43,10 @@ class BadValue(ValueError):
 
 class TooLong(BadValue):
     """A text longer than the field holds."""
+
+
+class OutOfRange(BadValue):
+    """A number larger than the field's column holds (a 310-digit price, say)."""
 
 
 # --- moments --------------------------------------------------------------------------------
@@ -104,6 +126,15 @@ def parse_decimal(raw):
     return value
 
 
+def fitting_decimal(value):
+    """``value`` as a ``decimal(23,10)`` column keeps it (rounded to 10 places); raises OutOfRange."""
+    if abs(value) >= DECIMAL_LIMIT:
+        raise OutOfRange(value)
+    if value.as_tuple().exponent < -DECIMAL_PLACES:
+        value = value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+    return value
+
+
 def parse_bool(raw):
     if isinstance(raw, bool):
         return raw
@@ -134,9 +165,12 @@ def stored_value(field, raw, lcid=2052):
             raise TooLong(text)
         return text
     if kind == DECIMAL:
-        return str(parse_decimal(raw))
+        return str(fitting_decimal(parse_decimal(raw)))
     if kind == INT:
-        return int(parse_decimal(raw))
+        number = parse_decimal(raw)
+        if abs(number) >= INT_LIMIT:
+            raise OutOfRange(raw)
+        return int(number)
     if kind == BOOL:
         return parse_bool(raw)
     if kind in (DATE, DATETIME):

@@ -5,6 +5,15 @@ the primary key is ``Id``, base data carry ``msterID``; multilingual texts are
 ``[{"Key": 2052, "Value": ...}]``; a reference is an object (``Id``, ``Number``, ``Name``)
 next to ``<Property>_Id``; entry rows have ``Id`` and ``Seq``; empty texts are " ". A
 successful View answers ``"ResponseStatus": null``, as real servers do.
+
+Beside the ``[{"Key", "Value"}]`` texts, whatever holds multilingual fields — the record,
+an entry row, a referenced record — carries ``MultiLanguageText``: one object per language,
+``{"PkId", "LocaleId", <property>: <text>, ...}`` with every multilingual field of that
+holder (``Name``, ``Description``, ...); an entry row with none set has ``[]``. Seen in a real
+View of base data and its references (AndyYan1010/fengyuanjianshe, app/src/main/java/com/bt/
+andy/fengyuanbuild/messegeInfo/AccountMemberInfo.java; references also in SearchDetailInfo.java
+of the same repository — one client, so single source). The real ``PkId`` is the row id of
+the language table, a sequence of its own; the sandbox gives the id of the record or row.
 """
 
 from sandbox.k3cloud import messages, store
@@ -42,9 +51,11 @@ def object_model(op, form, doc):
     model = {"Id": doc[form.pk]}
     if form.allocatable:
         model["msterID"] = doc.get("FMASTERID")
-    for found in form.header_fields():
-        if found.key not in (form.pk, "FMASTERID") and found.subhead is None:
-            _put(op, model, found, doc.get(found.key))
+    head = [f for f in form.header_fields() if f.key not in (form.pk, "FMASTERID") and f.subhead is None]
+    if any(f.type == LOCALE for f in head):
+        model["MultiLanguageText"] = _languages(op, doc[form.pk], head, doc)
+    for found in head:
+        _put(op, model, found, doc.get(found.key))
     for subhead in form.subheads:
         row = {"Id": doc[form.pk]}
         for found in (f for f in form.header_fields() if f.subhead == subhead):
@@ -57,7 +68,10 @@ def object_model(op, form, doc):
 
 def _row(op, form, entity, row):
     out = {"Id": row.get(entity.pk), "Seq": row.get("FSeq")}
-    for found in form.entity_fields(entity.key):
+    fields = form.entity_fields(entity.key)
+    if any(f.type == LOCALE for f in fields):
+        out["MultiLanguageText"] = _languages(op, row.get(entity.pk), fields, row)
+    for found in fields:
         _put(op, out, found, row.get(found.key))
     for child in form.child_entities(entity.key):
         out[child.key] = [
@@ -88,5 +102,14 @@ def _reference(op, value):
         "Id": target.id,
         "msterID": target.master_id or target.id,
         "Number": target.number,
+        "MultiLanguageText": [{"PkId": target.id, "LocaleId": op.lcid, "Name": target.name or " "}],
         "Name": [{"Key": op.lcid, "Value": target.name or " "}],
     }
+
+
+def _languages(op, pk_id, fields, holder):
+    """``MultiLanguageText`` of a record or row: its multilingual fields in the session's language."""
+    texts = {prop(f.key): holder.get(f.key) for f in fields if f.type == LOCALE}
+    if not any(texts.values()):
+        return []
+    return [{"PkId": pk_id, "LocaleId": op.lcid, **{name: text or " " for name, text in texts.items()}}]

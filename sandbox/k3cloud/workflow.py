@@ -157,7 +157,7 @@ def _submit(op, form, record, doc):
 
 def _audit(op, form, record, doc):
     if doc["FDocumentStatus"] == "C":
-        raise Refused((None, op.messages.already_audited(form, record.number)))
+        raise Refused(("", op.messages.already_audited(form, record.number)))  # FieldName "" [seen]
     if doc["FDocumentStatus"] != "B":
         raise Refused((None, op.messages.audit_refused(form, record.number)))
     approve(op, doc)

@@ -20,6 +20,7 @@ from syncjobs.adapters.k3cloud_read import (
 )
 from syncjobs.adapters.k3cloud_write import (
     batch_results,
+    clear_emptied_entries,
     entry_keys,
     failed_results,
     record_id,
@@ -108,6 +109,7 @@ class K3CloudAdapter:
         options = save_options(form, items, models)
         try:
             self._keep_entry_ids(form, items, models)
+            clear_emptied_entries(form, items, models)
             batch = self.client.batch_save(form.form_id, models, **options)
         except ConnectorError as error:
             return failed_results(items, error)

@@ -61,6 +61,22 @@ def entry_keys(form, model):
     }
 
 
+def clear_emptied_entries(form, items, models):
+    """An update's empty line list sent as the ERP's "clear": ``[{}]``, as ``[]`` changes nothing.
+
+    With IsDeleteEntry true the real server leaves an entry table alone on ``"FEntity": []``
+    and empties it on ``"FEntity": [{}]`` (spec §9, a production test in public client code;
+    single source). A source whose lines were all removed maps to ``[]``; sending that as
+    is would leave the old lines in the ERP. Call after the entry ids are matched, so the
+    empty row gets none.
+    """
+    for item, model in zip(items, models, strict=True):
+        if item.target_id:
+            for key in entry_keys(form, model):
+                if model[key] == []:
+                    model[key] = [{}]
+
+
 def update_field_keys(form, models):
     """NeedUpDateFields covering every key the models carry (entries and sub-heads included).
 

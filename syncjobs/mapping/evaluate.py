@@ -68,6 +68,7 @@ def apply_mapping(rows, source_record, context=None):
     for compiled in mapping.ordered:
         for index, raw in _inputs(compiled, source_record, payload):
             _apply_row(compiled, index, raw, Environment(source_record, index, context), payload, errors)
+    _keep_emptied_lists(mapping, source_record, payload)
     if errors:
         raise MappingFailed(errors)
     return payload
@@ -80,6 +81,21 @@ def _inputs(compiled, record, payload):
         return [((), _read(compiled, record, ()))]
     indexes = line_indexes(payload, compiled.target.list_prefixes[-1])
     return [(index, _read(compiled, record, index)) for index in indexes]
+
+
+def _keep_emptied_lists(mapping, record, payload):
+    """A source list that is there but empty maps to an empty target list: "no lines any more".
+
+    Without it the target key would be absent, which the systems read as "leave the lines as
+    they are"; a source that does not carry the list at all still leaves the key out.
+    """
+    for compiled in mapping.rows:
+        target = compiled.target
+        if not compiled.creates_lines or target.depth != 1 or not target.segments[0].is_list:
+            continue
+        source_list = str(compiled.source.list_prefixes[0]).removesuffix("[]")
+        if resolve(record, parse_path(source_list)) == []:
+            payload.setdefault(target.segments[0].name, [])
 
 
 def _read(compiled, record, index):

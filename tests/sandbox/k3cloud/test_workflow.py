@@ -63,7 +63,7 @@ def test_audit_of_an_audited_document_is_refused(erp, order):
         "ErrorCode": 500,
         "IsSuccess": False,
         "Errors": [
-            {"FieldName": None, "Message": f"单据编号为“{number}”的销售订单，单据已经审核！", "DIndex": 0}
+            {"FieldName": "", "Message": f"单据编号为“{number}”的销售订单，单据已经审核！", "DIndex": 0}
         ],
         "SuccessEntitys": [],
         "SuccessMessages": [],

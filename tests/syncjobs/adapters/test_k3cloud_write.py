@@ -83,6 +83,48 @@ def test_an_update_keeps_the_entry_rows_it_changes_in_place(erp, erp_tenant, erp
     assert after[2]["FEntryID"] not in {line["FEntryID"] for line in before}
 
 
+def test_an_update_whose_lines_were_all_removed_clears_the_entry_table(erp):
+    contacts = [{"FNAME1": "仓一"}, {"FNAME1": "仓二"}]
+    [customer] = created(
+        erp, CUSTOMER, [customer_model(f"清空地址{next(_names)}", FT_BD_CUSTCONTACT=contacts)]
+    )
+    emptied = customer_model("清空地址后", FT_BD_CUSTCONTACT=[])
+
+    [result] = erp.write(CUSTOMER, [WriteItem("x", emptied, target_id=customer.id)])
+
+    assert result.ok, result.error
+    current = erp.fetch_current(CUSTOMER, [customer.id], ["FName", "FT_BD_CUSTCONTACT[].FNAME1"])[customer.id]
+    assert current["FName"] == "清空地址后" and not current.get("FT_BD_CUSTCONTACT")
+
+
+def test_an_update_that_leaves_an_order_without_lines_is_refused_by_the_erp(erp, erp_tenant):
+    [order] = created(erp, ORDER, [an_order(erp, erp_tenant, [1, 2])])
+
+    [result] = erp.write(
+        ORDER, [WriteItem("x", an_order(erp, erp_tenant, FSaleOrderEntry=[]), target_id=order.id)]
+    )
+
+    assert isinstance(result.error, ValidationFailedError) and result.error.field == "FSaleOrderEntry"
+    lines = erp.fetch_current(ORDER, [order.id], ["FSaleOrderEntry[].FQty"])[order.id]["FSaleOrderEntry"]
+    assert [line["FQty"] for line in lines] == ["1", "2"]
+
+
+def test_a_create_with_no_lines_sends_none(erp):
+    [customer] = created(erp, CUSTOMER, [customer_model(f"无地址{next(_names)}", FT_BD_CUSTCONTACT=[])])
+    current = erp.fetch_current(CUSTOMER, [customer.id], ["FT_BD_CUSTCONTACT[].FNAME1"])[customer.id]
+    assert not current.get("FT_BD_CUSTCONTACT")
+
+
+def test_a_line_field_mapped_onto_the_header_fails_its_item_and_not_the_batch(erp, erp_tenant):
+    misplaced = an_order(erp, erp_tenant, FQty="1")  # a mapping mistake: FQty belongs to the lines
+    items = [WriteItem("good", an_order(erp, erp_tenant)), WriteItem("bad", misplaced)]
+
+    good, bad = erp.write(ORDER, items)
+
+    assert good.ok and not bad.ok and isinstance(bad.error, ValidationFailedError)
+    assert "ResolveFiled_InnerEx" in bad.error.message and "Key:FQty" in bad.error.message
+
+
 def test_a_lost_batch_save_answer_is_an_unknown_outcome_for_every_item(erp, erp_tenant, sandbox):
     notes = [f"lost answer {next(_names)}" for _ in range(3)]
     items = [WriteItem(f"k{i}", an_order(erp, erp_tenant, FNote=note)) for i, note in enumerate(notes)]

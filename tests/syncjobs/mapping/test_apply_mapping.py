@@ -149,6 +149,22 @@ def test_header_rows_add_no_lines_when_no_line_row_creates_them():
     assert apply_mapping(rows, {"date": "2024-01-01"}) == {}
 
 
+EMPTIED_ROWS = [
+    {"target_path": "FRemark", "source_path": "remark"},
+    {"target_path": "Lines[].Qty", "source_path": "details.items[].qty"},
+    {"target_path": "Lines[].Date", "source_path": "date"},
+]
+
+
+def test_a_source_list_that_was_emptied_maps_to_an_empty_target_list():
+    record = {"remark": "r", "details": {"items": []}, "date": "2024-01-01"}
+    assert apply_mapping(EMPTIED_ROWS, record) == {"FRemark": "r", "Lines": []}
+
+
+def test_a_source_that_does_not_carry_the_list_leaves_the_target_list_out():
+    assert apply_mapping(EMPTIED_ROWS, {"remark": "r", "date": "2024-01-01"}) == {"FRemark": "r"}
+
+
 def test_nested_lines_keep_their_two_level_index():
     rows = [{"target_path": "A[].B[].x", "source_path": "a[].b[].y"}]
     record = {"a": [{"b": [{"y": 1}, {"y": 2}]}, {"b": [{"y": 3}]}]}
