@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sandbox",
     "sandbox.k3cloud",
     "sandbox.fxiaoke",
+    "sandbox.im",
 ]
 
 MIDDLEWARE = [
