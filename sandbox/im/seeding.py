@@ -26,13 +26,15 @@ def seed(size=None, seed=None, dataset=None):
         name="集成告警群",
     )
     return {
-        "wecom": {"path": f"/sandbox/im/wecom/cgi-bin/webhook/send?key={wecom.token}"},
+        "wecom": {"token": wecom.token, "path": f"/sandbox/im/wecom/cgi-bin/webhook/send?key={wecom.token}"},
         "dingtalk": {
+            "token": dingtalk.token,
             "path": f"/sandbox/im/dingtalk/robot/send?access_token={dingtalk.token}",
             "secret": dingtalk.secret,
             "keywords": KEYWORDS,
         },
         "feishu": {
+            "token": feishu.token,
             "path": f"/sandbox/im/feishu/open-apis/bot/v2/hook/{feishu.token}",
             "secret": feishu.secret,
             "keywords": KEYWORDS,

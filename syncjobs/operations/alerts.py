@@ -1,12 +1,16 @@
-"""Alert mails to the integration admins, at most one per cause per hour.
+"""Alerts: mailed to the integration admins and sent to the channels of matching rules, at
+most once per cause per hour, with a recovery message when the cause clears.
 
 Causes: a flow whose last N runs all failed, a connector whose circuit breaker is open, a
 connector whose daily quota is used up, and queued tasks that stopped moving (the oldest
-has waited too long). The check runs on a schedule; the right to mail a cause is claimed
-with a compare-and-set on its ``AlertNotice`` row, so two checks never send it twice.
+has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
+the ``Check`` and returns ``Alert``s: a new cause plugs in by writing that one function.
+
+The check runs on a schedule; the right to send a cause is claimed with a compare-and-set on
+its ``AlertNotice`` row, so two checks never send it twice. Messages to channels are queued
+as ``ChannelDelivery`` rows and sent (and retried) at the end of the check, never by a run.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,36 +18,29 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import AlertNotice, Connector, RunStatus, SyncFlow, SyncRun
+from syncjobs.models import AlertNotice, RunStatus, Severity, SyncFlow, SyncRun
 from syncjobs.operations import mail
+from syncjobs.operations.notify import outbox, routing
+from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age
+from syncjobs.queries.failures import open_counts, open_records
 
 QUIET_PERIOD = timedelta(hours=1)
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 
 
-@dataclass(frozen=True)
-class Alert:
-    cause: str  # stable name of what is wrong and where, e.g. "flow-failing:customers"
-    subject: str
-    body: str
+FIRST_RECORDS = 5
 
 
 def current_alerts(now=None, state=None):
-    """Everything that deserves a mail right now."""
-    now = now or timezone.now()
-    state = state if state is not None else get_state()
-    connectors = list(Connector.objects.order_by("name"))
-    return [
-        *failing_flows(settings.INTEGRATION_HUB_ALERT_FAILED_RUNS),
-        *open_breakers(connectors, state),
-        *exhausted_quotas(connectors, state),
-        *stalled_queue(now),
-    ]
+    """Everything that deserves a message right now, cause by cause."""
+    check = Check(now or timezone.now(), state if state is not None else get_state())
+    return [alert for registered in CAUSES.values() for alert in registered.find(check)]
 
 
 def failing_flows(in_a_row):
@@ -66,9 +63,39 @@ def failing_flows(in_a_row):
                         "then run it again."
                     )
                     % {"count": in_a_row, "flow": flow, "message": last[0]["message"] or "–"},
+                    **_flow_details(flow, [(_("Failed runs in a row"), in_a_row)]),
                 )
             )
     return alerts
+
+
+def _flow_details(flow, facts):
+    """The flow's part of a message: its open records (counted, the first five) and its pages."""
+    attention = sum(open_counts(flow).values())
+    first = list(open_records(flow).only("id", "source_id", "source_number", "error_message")[:FIRST_RECORDS])
+    links = [Link(_("Records needing attention"), "console:flow_failures", (flow.pk,))]
+    if first:
+        links.append(Link(_("Timeline of the latest record"), "console:record_timeline", (first[0].pk,)))
+    links.append(Link(_("Dashboard"), "admin:index"))
+    return {
+        "flow_ids": (flow.pk,),
+        "flow_name": str(flow),
+        "facts": (*facts, (_("Records needing attention"), attention)),
+        "records": tuple(
+            (record.source_number or record.source_id, record.error_message) for record in first
+        ),
+        "links": tuple(links),
+    }
+
+
+def _connector_flows(connector):
+    flows = SyncFlow.objects.filter(source_connector=connector) | SyncFlow.objects.filter(
+        target_connector=connector
+    )
+    return tuple(flows.order_by("pk").values_list("pk", flat=True))
+
+
+DASHBOARD = (Link(gettext_lazy("Dashboard"), "admin:index"),)
 
 
 def open_breakers(connectors, state):
@@ -86,6 +113,8 @@ def open_breakers(connectors, state):
                         "Check that the system is up and reachable."
                     )
                     % {"connector": connector},
+                    flow_ids=_connector_flows(connector),
+                    links=DASHBOARD,
                 )
             )
     return alerts
@@ -109,6 +138,9 @@ def exhausted_quotas(connectors, state):
                         "connector": connector,
                         "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
                     },
+                    severity=Severity.WARNING,
+                    flow_ids=_connector_flows(connector),
+                    links=DASHBOARD,
                 )
             )
     return alerts
@@ -130,8 +162,23 @@ def stalled_queue(now):
                 "worker processes (manage.py qcluster) are running; restart them if they hang."
             )
             % {"minutes": minutes},
+            facts=((_("Minutes the oldest task has waited"), minutes),),
+            links=DASHBOARD,
         )
     ]
+
+
+# The causes, in the order their alerts are sent. A new cause is one more function like these.
+cause("flow-failing", gettext_lazy("Failed runs in a row"))(
+    lambda check: failing_flows(settings.INTEGRATION_HUB_ALERT_FAILED_RUNS)
+)
+cause("breaker-open", gettext_lazy("Circuit breaker open"))(
+    lambda check: open_breakers(check.connectors, check.state)
+)
+cause("quota-exhausted", gettext_lazy("Daily quota used up"))(
+    lambda check: exhausted_quotas(check.connectors, check.state)
+)
+cause("queue-stalled", gettext_lazy("Queue stalled"))(lambda check: stalled_queue(check.now))
 
 
 def claim(alert, now):
@@ -149,15 +196,26 @@ def claim(alert, now):
 
 
 def send_alerts(now=None, state=None):
-    """Mail each current alert not mailed in the past hour; return the causes mailed."""
+    """Send each current alert not sent in the past hour; announce the causes that cleared.
+
+    Each alert is mailed to the integration admins (as always) and queued for the channels of
+    the rules it matches; then every due message is sent. Returns the causes sent.
+    """
     now = now or timezone.now()
     sent = []
     with mail.in_product_language():
         to = mail.admin_recipients()
-        if not to:
-            return sent
-        for alert in current_alerts(now, state):
+        current = current_alerts(now, state)
+        for alert in current:
+            targets = routing.targets(alert)
+            if not to and not targets:
+                continue
             with transaction.atomic():  # a mail that cannot be sent leaves the cause unclaimed
-                if claim(alert, now) and mail.send(alert.subject, alert.body, to):
+                if claim(alert, now):
+                    if to:
+                        mail.send(alert.subject, alert.body, to)
+                    outbox.open_cause(alert, targets, now)
                     sent.append(alert.cause)
+        outbox.announce_recoveries({alert.cause for alert in current}, now)
+    outbox.deliver_due(now)
     return sent
