@@ -51,3 +51,17 @@ def test_a_page_that_is_not_the_robot_is_a_permanent_error(sandbox, robots):
 
 def test_the_config_never_shows_its_url():
     assert "key" not in repr(WecomRobotConfig(webhook_url="https://x/send?key=abc"))
+
+
+def test_robot_urls_are_redacted_in_log_lines():
+    from connectors.redaction import redact_text
+
+    line = (
+        '"POST /cgi-bin/webhook/send?key=abc-123 HTTP/1.1" "POST /robot/send?access_token=tok&timestamp=1" '
+        '"POST /open-apis/bot/v2/hook/uuid-9 HTTP/1.1"'
+    )
+
+    assert redact_text(line) == (
+        '"POST /cgi-bin/webhook/send?key=*** HTTP/1.1" "POST /robot/send?access_token=***&timestamp=1" '
+        '"POST /open-apis/bot/v2/hook/*** HTTP/1.1"'
+    )
