@@ -158,3 +158,17 @@ def test_the_generic_webhook_gets_a_signed_json_event_our_own_webhook_would_acce
         "critical",
     )
     assert event["links"]["Dashboard"] == "https://hub.example.com/admin/"
+
+
+def test_the_dashboard_counts_the_messages_that_could_not_be_sent(admin_client_csrf, sandbox, robots):
+    broken = channel(sandbox, robots, webhook_url=sandbox.base_url + "/sandbox/im/wecom/cgi-bin/webhook/send?key=no")
+    rule(broken)
+    flow = make_flow("customers")
+    for _ in range(3):
+        make_run(flow, status=RunStatus.FAILED, message="boom")
+    send_alerts()
+
+    page = admin_client_csrf.get(reverse("admin:index")).content.decode()
+
+    assert "Alert messages not sent, 24 hours" in page
+    assert 'status__exact=failed">1</a>' in page
