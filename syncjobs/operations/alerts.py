@@ -1,9 +1,9 @@
 """Alerts: mailed to the integration admins and sent to the channels of matching rules, at
 most once per cause per hour, with a recovery message when the cause clears.
 
-Causes: a flow whose last N runs all failed, a connector whose circuit breaker is open, a
-connector whose daily quota is used up, and queued tasks that stopped moving (the oldest
-has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
+Causes: a flow whose last N runs all failed, a flow with records needing attention (failed or
+given up on), a connector whose circuit breaker is open, a connector whose daily quota is used
+up, and queued tasks that stopped moving (the oldest has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
 the ``Check`` and returns ``Alert``s: a new cause plugs in by writing that one function.
 
 The check runs on a schedule; the right to send a cause is claimed with a compare-and-set on
@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import AlertNotice, RunStatus, Severity, SyncFlow, SyncRun
+from syncjobs.models import AlertNotice, RecordStatus, RunStatus, Severity, SyncFlow, SyncRecord, SyncRun
 from syncjobs.operations import mail
 from syncjobs.operations.notify import outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
@@ -168,9 +168,39 @@ def stalled_queue(now):
     ]
 
 
+def records_needing_attention():
+    """Flows with records that failed or were given up on (waiting records are not counted)."""
+    counts = dict(
+        SyncRecord.objects.filter(status__in=(RecordStatus.FAILED, RecordStatus.DEAD))
+        .values("flow_id")
+        .annotate(n=Count("id"))
+        .values_list("flow_id", "n")
+    )
+    alerts = []
+    for flow in SyncFlow.objects.filter(pk__in=counts).order_by("name"):
+        count = counts[flow.pk]
+        alerts.append(
+            Alert(
+                f"records-attention:{flow.slug}",
+                _("%(count)d records of “%(flow)s” need attention") % {"count": count, "flow": flow},
+                _(
+                    "%(count)d records of “%(flow)s” failed or were given up on. Open them in the "
+                    "console, fix the data or the mapping, then re-run them or mark them resolved."
+                )
+                % {"count": count, "flow": flow},
+                severity=Severity.WARNING,
+                **_flow_details(flow, []),
+            )
+        )
+    return alerts
+
+
 # The causes, in the order their alerts are sent. A new cause is one more function like these.
 cause("flow-failing", gettext_lazy("Failed runs in a row"))(
     lambda check: failing_flows(settings.INTEGRATION_HUB_ALERT_FAILED_RUNS)
+)
+cause("records-attention", gettext_lazy("Records needing attention"))(
+    lambda check: records_needing_attention()
 )
 cause("breaker-open", gettext_lazy("Circuit breaker open"))(
     lambda check: open_breakers(check.connectors, check.state)

@@ -161,7 +161,9 @@ def test_the_generic_webhook_gets_a_signed_json_event_our_own_webhook_would_acce
 
 
 def test_the_dashboard_counts_the_messages_that_could_not_be_sent(admin_client_csrf, sandbox, robots):
-    broken = channel(sandbox, robots, webhook_url=sandbox.base_url + "/sandbox/im/wecom/cgi-bin/webhook/send?key=no")
+    broken = channel(
+        sandbox, robots, webhook_url=sandbox.base_url + "/sandbox/im/wecom/cgi-bin/webhook/send?key=no"
+    )
     rule(broken)
     flow = make_flow("customers")
     for _ in range(3):

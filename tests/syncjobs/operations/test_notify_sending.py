@@ -44,10 +44,10 @@ def failing_flow(slug="customers", records=0, **fields):
 
 def test_an_alert_reaches_the_wecom_robot_with_flow_cause_counts_records_and_links(sandbox, robots):
     wecom = channel(sandbox, robots)
-    rule(wecom)
+    rule(wecom, causes=["flow-failing"])
     flow = failing_flow(records=7)
 
-    assert send_alerts() == ["flow-failing:customers"]
+    assert send_alerts() == ["flow-failing:customers"]  # records-attention goes to no rule
 
     (text,) = robot_messages(sandbox, robots, "wecom")
     assert "“Customers” failed 3 runs in a row" in text
@@ -138,3 +138,16 @@ def test_quiet_hours_hold_a_warning_until_they_end_but_not_a_critical_alert(sand
     assert held.status == DeliveryStatus.PENDING
     assert held.next_attempt_at == datetime(2026, 12, 4, 7, 0, tzinfo=SHANGHAI)
     assert ChannelDelivery.objects.get(cause="flow-failing:customers").status == DeliveryStatus.SENT
+
+
+def test_records_needing_attention_are_a_warning_of_their_own(sandbox, robots):
+    rule(channel(sandbox, robots), causes=["records-attention"])
+    flow = make_flow("orders")
+    make_records(
+        make_run(flow, status=RunStatus.PARTIAL), 2, status=RecordStatus.DEAD, error_message="物料不存在"
+    )
+
+    assert send_alerts() == ["records-attention:orders"]
+
+    (text,) = robot_messages(sandbox, robots, "wecom")
+    assert "[Warning] 2 records of “Orders” need attention" in text and "物料不存在" in text
