@@ -116,6 +116,7 @@ class RuleForm(forms.ModelForm):
             "quiet_start",
             "quiet_end",
             "send_recovery",
+            "daily_digest",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -126,7 +127,15 @@ class RuleForm(forms.ModelForm):
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
     form = RuleForm
-    list_display = ("name", "enabled", "min_severity", "quiet_start", "quiet_end", "send_recovery")
+    list_display = (
+        "name",
+        "enabled",
+        "min_severity",
+        "quiet_start",
+        "quiet_end",
+        "send_recovery",
+        "daily_digest",
+    )
     list_filter = ("enabled",)
     filter_horizontal = ("flows", "channels")
 

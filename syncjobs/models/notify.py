@@ -108,6 +108,11 @@ class AlertRule(models.Model):
         help_text=_("Local time. Messages below critical wait until the quiet hours end."),
     )
     send_recovery = models.BooleanField(_("announce recovery"), default=True)
+    daily_digest = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_("Also send a morning summary of the last 24 hours to these channels."),
+    )
 
     class Meta:
         verbose_name = _("alert rule")
@@ -143,6 +148,7 @@ class DeliveryKind(models.TextChoices):
     ALERT = "alert", _("Alert")
     RECOVERY = "recovery", _("Recovery")
     TEST = "test", _("Test")
+    DIGEST = "digest", _("Daily digest")
 
 
 class DeliveryStatus(models.TextChoices):

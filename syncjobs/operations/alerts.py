@@ -3,7 +3,8 @@ most once per cause per hour, with a recovery message when the cause clears.
 
 Causes: a flow whose last N runs all failed, a flow with records needing attention (failed or
 given up on), a connector whose circuit breaker is open, a connector whose daily quota is used
-up, and queued tasks that stopped moving (the oldest has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
+up or nearly so, the latest reconciliation of a connector pair finding differences, and queued
+tasks that stopped moving (the oldest has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
 the ``Check`` and returns ``Alert``s: a new cause plugs in by writing that one function.
 
 The check runs on a schedule; the right to send a cause is claimed with a compare-and-set on
@@ -23,7 +24,17 @@ from django.utils.translation import gettext_lazy
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import AlertNotice, RecordStatus, RunStatus, Severity, SyncFlow, SyncRecord, SyncRun
+from syncjobs.models import (
+    AlertNotice,
+    ReconciliationReport,
+    RecordStatus,
+    ReportStatus,
+    RunStatus,
+    Severity,
+    SyncFlow,
+    SyncRecord,
+    SyncRun,
+)
 from syncjobs.operations import mail
 from syncjobs.operations.notify import outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
@@ -35,6 +46,7 @@ FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 
 
 FIRST_RECORDS = 5
+QUOTA_LOW_SHARE = 0.9  # warn when this share of a connector's daily call quota is used
 
 
 def current_alerts(now=None, state=None):
@@ -146,6 +158,63 @@ def exhausted_quotas(connectors, state):
     return alerts
 
 
+def quotas_running_low(connectors, state, share=QUOTA_LOW_SHARE):
+    """Connectors that used ``share`` or more of their daily call quota today (not yet used up)."""
+    alerts = []
+    for connector in connectors:
+        allowed = connector.daily_call_quota
+        if not allowed or quota.exhausted_until(connector.connector_key, state) is not None:
+            continue
+        used = sum(state.call_counts(connector.connector_key, state.today()).values())
+        if used >= allowed * share:
+            values = {"connector": connector, "used": used, "allowed": allowed}
+            alerts.append(
+                Alert(
+                    f"quota-low:{connector.connector_key}",
+                    _("“%(connector)s” used %(used)d of its %(allowed)d API calls today") % values,
+                    _(
+                        "“%(connector)s” has used %(used)d of the %(allowed)d calls its daily quota allows. "
+                        "When it is used up runs pause until midnight: spread the schedules or buy more calls."
+                    )
+                    % values,
+                    severity=Severity.WARNING,
+                    flow_ids=_connector_flows(connector),
+                    facts=((_("API calls today"), used), (_("Daily quota"), allowed)),
+                    links=DASHBOARD,
+                )
+            )
+    return alerts
+
+
+def reconciliation_differences():
+    """The latest finished report of each connector pair, when it found differences."""
+    alerts, seen = [], set()
+    done = ReconciliationReport.objects.filter(status=ReportStatus.DONE).select_related(
+        "crm_connector", "erp_connector"
+    )
+    for report in done.order_by("-id")[:50]:
+        pair = (report.crm_connector_id, report.erp_connector_id)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        count = report.differences.count()
+        if count:
+            alerts.append(_reconciliation_alert(report, count))
+    return alerts
+
+
+def _reconciliation_alert(report, count):
+    values = {"count": count, "crm": report.crm_connector, "erp": report.erp_connector, "report": report}
+    return Alert(
+        f"reconciliation-differences:{report.crm_connector.slug}:{report.erp_connector.slug}",
+        _("%(count)d differences between “%(crm)s” and “%(erp)s”") % values,
+        _("%(report)s found %(count)d documents missing on one side or with different amounts.") % values,
+        severity=Severity.WARNING,
+        facts=((_("Differences"), count),),
+        links=(Link(_("Reconciliation report"), "admin:syncjobs_reconciliationreport_change", (report.pk,)),),
+    )
+
+
 def stalled_queue(now):
     waited = oldest_queued_age(now)
     limit = settings.INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES * 60
@@ -207,6 +276,12 @@ cause("breaker-open", gettext_lazy("Circuit breaker open"))(
 )
 cause("quota-exhausted", gettext_lazy("Daily quota used up"))(
     lambda check: exhausted_quotas(check.connectors, check.state)
+)
+cause("quota-low", gettext_lazy("Quota near its end"))(
+    lambda check: quotas_running_low(check.connectors, check.state)
+)
+cause("reconciliation-differences", gettext_lazy("Reconciliation differences"))(
+    lambda check: reconciliation_differences()
 )
 cause("queue-stalled", gettext_lazy("Queue stalled"))(lambda check: stalled_queue(check.now))
 

@@ -16,6 +16,7 @@ from syncjobs.models import Severity
 from syncjobs.operations.notify.causes import label_of
 
 REASON_CHARS = 160
+DIGEST_TITLES = 10
 TONES = {Severity.CRITICAL: "critical", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
@@ -53,6 +54,24 @@ def test_message(channel):
     title = _("Integration Hub test message")
     text = _("This channel (“%(channel)s”) is set up: alerts will arrive here.") % {"channel": channel}
     return Message(title, text, {"event": "test", "title": title, "text": text}, "info")
+
+
+def digest_message(summary):
+    """The daily digest: what opened, what is still open, what cleared, what could not be sent."""
+    title = _("Integration Hub daily digest, %(day)s") % {"day": summary.day.isoformat()}
+    lines = [
+        _("**Alerts raised, 24 hours**: %(count)d") % {"count": len(summary.opened)},
+        _("**Still open**: %(count)d") % {"count": len(summary.still_open)},
+        _("**Cleared, 24 hours**: %(count)d") % {"count": summary.cleared},
+        _("**Messages not sent, 24 hours**: %(count)d") % {"count": summary.failed_sends},
+    ]
+    if summary.still_open:
+        lines += ["", _("**Open now**:"), *summary.still_open[:DIGEST_TITLES]]
+    dashboard = absolute(summary.dashboard)
+    if dashboard:
+        lines += ["", f"[{_('Dashboard')}]({dashboard})"]
+    text = "\n".join(lines)
+    return Message(title, text, {"event": "digest", "title": title, "text": text}, "info")
 
 
 def _summary(alert, severity):

@@ -30,6 +30,10 @@ PER_CHECK = 50  # sends per check at most, so a slow robot cannot hold the check
 RETRYABLE = (TransientError, SMTPException, OSError)
 
 
+class ChannelDisabled(Exception):
+    """The message's channel was disabled after it was queued."""
+
+
 def open_cause(alert, targets, now):
     """Record ``alert``'s cause as open and queue its message for each target's channel."""
     values = {
@@ -104,6 +108,9 @@ def deliver(pk, now):
     if delivery is None:
         return False
     channel = delivery.channel
+    if not channel.enabled:
+        _finish_failed(delivery, ChannelDisabled(f"the channel {channel.name!r} is disabled"), now)
+        return False
     if _sent_last_minute(channel, now) >= channel.per_minute:
         _postpone(delivery, now + timedelta(minutes=1))
         return False
@@ -112,6 +119,10 @@ def deliver(pk, now):
         channels.send(channel, delivery.title, delivery.body, event, event.get("tone", "info"))
     except (ConnectorError, SMTPException, OSError, CredentialDecryptionError) as error:
         _failed(delivery, error, now)
+        return False
+    except Exception as error:  # noqa: BLE001  (one broken channel must not stop the check)
+        logger.exception("Notification %s to channel %r failed unexpectedly", delivery.pk, channel.name)
+        _finish_failed(delivery, error, now)
         return False
     ChannelDelivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
     return True
