@@ -12,7 +12,9 @@ its ``AlertNotice`` row, so two checks never send it twice. Messages to channels
 as ``ChannelDelivery`` rows and sent (and retried) at the end of the check, never by a run.
 """
 
+import logging
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,6 +43,7 @@ from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age
 from syncjobs.queries.failures import open_counts, open_records
 
+logger = logging.getLogger(__name__)
 QUIET_PERIOD = timedelta(hours=1)
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 
@@ -300,6 +303,17 @@ def claim(alert, now):
     return True
 
 
+def _mail(alert, to, channels_too):
+    """Mail the admins. Without channels a failure is raised (the cause stays unclaimed for the
+    next check); with channels it is logged, so a broken mail server never holds their messages."""
+    try:
+        mail.send(alert.subject, alert.body, to)
+    except (SMTPException, OSError):
+        if not channels_too:
+            raise
+        logger.warning("The alert mail about %s could not be sent; its channels still get it", alert.cause)
+
+
 def send_alerts(now=None, state=None):
     """Send each current alert not sent in the past hour; announce the causes that cleared.
 
@@ -317,9 +331,9 @@ def send_alerts(now=None, state=None):
                 continue
             with transaction.atomic():  # a mail that cannot be sent leaves the cause unclaimed
                 if claim(alert, now):
-                    if to:
-                        mail.send(alert.subject, alert.body, to)
                     outbox.open_cause(alert, targets, now)
+                    if to:
+                        _mail(alert, to, channels_too=bool(targets))
                     sent.append(alert.cause)
         outbox.announce_recoveries({alert.cause for alert in current}, now)
     outbox.deliver_due(now)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from connectors.errors import AuthenticationError, PermanentError, RateLimitedError, TransientError
+from connectors.errors import AuthenticationError, RateLimitedError
 from connectors.feishu import FeishuBot, FeishuBotConfig, sign
-from connectors.feishu.errors import KeywordMissingError, error_for
+from connectors.feishu.errors import KeywordMissingError
 from connectors.http import HttpTransport
 
 
@@ -59,11 +59,6 @@ def test_frequency_limited_is_a_rate_limit(sandbox, robots):
         client.send_markdown("t", "x")
 
     assert raised.value.code == 11232
-
-
-def test_bad_request_is_transient_and_unknown_codes_permanent():
-    assert isinstance(error_for(9499, "Bad Request"), TransientError)
-    assert type(error_for(12345, "?")) is PermanentError
 
 
 def test_long_text_is_cut_under_the_body_limit(sandbox, robots):

@@ -125,3 +125,17 @@ def test_a_channel_that_keeps_failing_does_not_block_a_sync_run(sandbox, robots)
     assert run.status == RunStatus.SUCCEEDED
     waiting.refresh_from_db()
     assert waiting.attempts == 1  # the run sent nothing: only the alert check does
+
+
+def test_a_broken_mail_server_does_not_hold_the_robots_messages(
+    sandbox, robots, integration_admin, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.syncjobs.operations.test_alerts.BrokenBackend"
+    rule(channel(sandbox, robots), causes=["flow-failing"])
+    fail_flow()
+
+    with caplog.at_level(logging.WARNING, logger="syncjobs.operations.alerts"):
+        assert send_alerts() == ["flow-failing:customers"]
+
+    assert len(robot_messages(sandbox, robots, "wecom")) == 1
+    assert "alert mail about flow-failing:customers could not be sent" in caplog.text
