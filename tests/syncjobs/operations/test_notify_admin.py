@@ -9,7 +9,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.urls import reverse
 
-from syncjobs.models import ChannelDelivery, ChannelKind, DeliveryStatus, NotificationChannel, RunStatus
+from syncjobs.models import (
+    AlertRule,
+    ChannelDelivery,
+    ChannelKind,
+    DeliveryStatus,
+    NotificationChannel,
+    RunStatus,
+)
 from syncjobs.operations import webhooks
 from syncjobs.operations.alerts import send_alerts
 from tests.syncjobs.factories import make_flow, make_run
@@ -174,3 +181,47 @@ def test_the_dashboard_counts_the_messages_that_could_not_be_sent(admin_client_c
 
     assert "Alert messages not sent, 24 hours" in page
     assert 'status__exact=failed">1</a>' in page
+
+
+def test_a_rule_is_made_in_the_admin_from_the_registered_causes(admin_client_csrf):
+    hook = NotificationChannel.objects.create(
+        name="hook", kind=ChannelKind.WEBHOOK, webhook_url="https://x.example/h"
+    )
+    url = reverse("admin:syncjobs_alertrule_add")
+    page = admin_client_csrf.get(url).content.decode()
+
+    response = admin_client_csrf.post_form(
+        url,
+        {
+            "name": "night shift",
+            "enabled": "on",
+            "causes": ["flow-failing", "queue-stalled"],
+            "channels": [hook.pk],
+            "min_severity": "30",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+            "send_recovery": "on",
+        },
+    )
+
+    assert "Failed runs in a row" in page and "Reconciliation differences" in page
+    assert response.status_code == 302
+    saved = AlertRule.objects.get()
+    assert saved.causes == ["flow-failing", "queue-stalled"] and list(saved.channels.all()) == [hook]
+
+
+def test_the_notification_list_loads_with_a_bounded_number_of_queries(
+    admin_client_csrf, sandbox, robots, django_assert_max_num_queries
+):
+    rule(channel(sandbox, robots))
+    for slug in ("a", "b", "c"):
+        flow = make_flow(slug)
+        for _ in range(3):
+            make_run(flow, status=RunStatus.FAILED, message="boom")
+    send_alerts()
+    admin_client_csrf.get(reverse("admin:syncjobs_channeldelivery_changelist"))
+
+    with django_assert_max_num_queries(12):
+        response = admin_client_csrf.get(reverse("admin:syncjobs_channeldelivery_changelist"))
+
+    assert response.status_code == 200 and response.content.decode().count("Flow “") >= 3
