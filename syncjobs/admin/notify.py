@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -98,7 +99,7 @@ class NotificationChannelAdmin(admin.ModelAdmin):
 
 class RuleForm(forms.ModelForm):
     causes = forms.MultipleChoiceField(
-        label=_("causes"),
+        label=capfirst(AlertRule._meta.get_field("causes").verbose_name),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every cause."),

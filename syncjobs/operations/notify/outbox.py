@@ -124,7 +124,9 @@ def deliver(pk, now):
         logger.exception("Notification %s to channel %r failed unexpectedly", delivery.pk, channel.name)
         _finish_failed(delivery, error, now)
         return False
-    ChannelDelivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    ChannelDelivery.objects.filter(pk=pk).update(
+        status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=now, last_error=""
+    )
     return True
 
 
