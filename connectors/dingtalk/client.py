@@ -8,6 +8,8 @@ refuses it otherwise). The access token and secret are never logged nor put in e
 import time
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from connectors.dingtalk import errors
 from connectors.dingtalk.signing import signed_url
 from connectors.errors import PermanentError
@@ -68,7 +70,8 @@ def _answer(response):
         answer = response.json()
     except ValueError:
         raise PermanentError(
-            f"钉钉 answered HTTP {response.status_code} without JSON; check the webhook URL",
+            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
+            % {"platform": "钉钉", "status": response.status_code},
             system=errors.SYSTEM,
             code=response.status_code,
         ) from None

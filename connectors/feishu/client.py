@@ -10,6 +10,8 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from connectors.errors import PermanentError
 from connectors.feishu import errors
 from connectors.feishu.signing import sign
@@ -78,12 +80,13 @@ def _answer(response):
         answer = response.json()
     except ValueError:
         raise PermanentError(
-            f"飞书 answered HTTP {response.status_code} without JSON; check the webhook URL",
+            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
+            % {"platform": "飞书", "status": response.status_code},
             system=errors.SYSTEM,
             code=response.status_code,
         ) from None
     if not isinstance(answer, dict):
-        raise PermanentError("飞书 answered an unexpected shape", system=errors.SYSTEM)
+        raise PermanentError(gettext("飞书 answered in an unexpected shape"), system=errors.SYSTEM)
     # Current replies carry code/msg; older ones StatusCode/StatusMessage: accept either.
     code = answer.get("code", answer.get("StatusCode", -1))
     if code != 0:

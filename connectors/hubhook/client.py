@@ -12,6 +12,8 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from connectors.errors import AuthenticationError, PermanentError
 from connectors.http import HttpTransport
 
@@ -55,13 +57,16 @@ class HubWebhook:
         response = self.transport.post_json(self.config.url, data=body, headers=headers, operation="event")
         if response.status_code in (401, 403):
             raise AuthenticationError(
-                f"the webhook refused the signature (HTTP {response.status_code})",
+                gettext("The webhook refused the signature (HTTP %(status)s); check the shared secret.")
+                % {"status": response.status_code},
                 system=SYSTEM,
                 code=response.status_code,
             )
         if response.status_code >= 300:
             raise PermanentError(
-                f"the webhook answered HTTP {response.status_code}", system=SYSTEM, code=response.status_code
+                gettext("The webhook answered HTTP %(status)s.") % {"status": response.status_code},
+                system=SYSTEM,
+                code=response.status_code,
             )
         return response.status_code
 

@@ -7,6 +7,8 @@ the robot's only credential: it is never logged (the transport logs no URLs) nor
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from connectors.errors import PermanentError
 from connectors.http import HttpTransport
 from connectors.textfit import fit
@@ -47,7 +49,8 @@ def _answer(response):
         answer = response.json()
     except ValueError:
         raise PermanentError(
-            f"企业微信 answered HTTP {response.status_code} without JSON; check the webhook URL",
+            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
+            % {"platform": "企业微信", "status": response.status_code},
             system=errors.SYSTEM,
             code=response.status_code,
         ) from None

@@ -1,5 +1,7 @@
 """Sending one message through one channel: the only place that knows each kind's client."""
 
+from django.utils.translation import gettext
+
 from connectors.dingtalk import DingtalkRobot, DingtalkRobotConfig
 from connectors.errors import PermanentError
 from connectors.feishu import FeishuBot, FeishuBotConfig
@@ -34,13 +36,15 @@ def robot_for(channel):
         )
     if channel.kind == ChannelKind.FEISHU:
         return FeishuBot(FeishuBotConfig(channel.webhook_url, secret=channel.secret, keywords=keywords))
-    raise PermanentError(f"channel kind {channel.kind!r} has no robot", system="notify")
+    raise PermanentError(gettext("This kind of channel has no robot."), system="notify")
 
 
 def _mail(channel, title, text):
     to = channel.recipient_list() or mail.admin_recipients()
     if not mail.send(title, text, to):
-        raise PermanentError("no recipient with an e-mail address", system="mail")
+        raise PermanentError(
+            gettext("No recipient has an e-mail address: add recipients to the channel."), system="mail"
+        )
     return len(to)
 
 

@@ -14,6 +14,7 @@ from smtplib import SMTPException
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from connectors.errors import ConnectorError, RateLimitedError, TransientError
 from syncjobs.crypto import CredentialDecryptionError
@@ -109,7 +110,11 @@ def deliver(pk, now):
         return False
     channel = delivery.channel
     if not channel.enabled:
-        _finish_failed(delivery, ChannelDisabled(f"the channel {channel.name!r} is disabled"), now)
+        _finish_failed(
+            delivery,
+            ChannelDisabled(gettext("The channel “%(channel)s” is disabled.") % {"channel": channel}),
+            now,
+        )
         return False
     if _sent_last_minute(channel, now) >= channel.per_minute:
         _postpone(delivery, now + timedelta(minutes=1))

@@ -3,11 +3,12 @@
 import logging
 import random
 import socket
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
+from connectors import quota
 from syncjobs.engine import runs
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.models import ChannelDelivery, ChannelKind, DeliveryStatus, RunStatus, Trigger
@@ -15,7 +16,7 @@ from syncjobs.operations.alerts import send_alerts
 from syncjobs.operations.notify import outbox
 from syncjobs.services import sync
 from tests.syncjobs.engine.scenarios import Hub
-from tests.syncjobs.factories import make_flow, make_run
+from tests.syncjobs.factories import make_flow, make_k3cloud, make_run
 from tests.syncjobs.operations.notify_support import channel, received, robot_messages, rule
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,20 @@ def test_a_broken_mail_server_does_not_hold_the_robots_messages(
 
     assert len(robot_messages(sandbox, robots, "wecom")) == 1
     assert "alert mail about flow-failing:customers could not be sent" in caplog.text
+
+
+def test_a_message_for_a_channel_disabled_since_it_was_queued_is_failed_not_sent(sandbox, robots):
+    wecom = channel(sandbox, robots)
+    rule(wecom, quiet_start=time(0), quiet_end=time(23, 59))
+    quota.note_exhausted(
+        make_k3cloud("erp9").connector_key, timezone.now() + timedelta(hours=1)
+    )  # a warning: held
+    send_alerts()
+    wecom.enabled = False
+    wecom.save()
+
+    outbox.deliver_due(timezone.now() + timedelta(days=1))
+
+    held = ChannelDelivery.objects.get()
+    assert held.status == DeliveryStatus.FAILED and "is disabled" in held.last_error
+    assert robot_messages(sandbox, robots, "wecom") == []
