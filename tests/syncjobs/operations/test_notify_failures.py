@@ -157,3 +157,16 @@ def test_a_message_for_a_channel_disabled_since_it_was_queued_is_failed_not_sent
     held = ChannelDelivery.objects.get()
     assert held.status == DeliveryStatus.FAILED and "is disabled" in held.last_error
     assert robot_messages(sandbox, robots, "wecom") == []
+
+
+def test_sending_stops_when_the_checks_budget_is_spent_and_the_rest_wait(sandbox, robots):
+    rule(channel(sandbox, robots))
+    fail_flow("customers")
+    fail_flow("orders")
+    now = timezone.now()
+    send_alerts(now)  # sends both
+    ChannelDelivery.objects.update(status=DeliveryStatus.PENDING, next_attempt_at=now, sent_at=None)
+    ticks = iter([0, 0, 100])  # deadline, first message, then past the budget
+
+    assert outbox.deliver_due(now, budget_seconds=50, clock=lambda: next(ticks)) == 1
+    assert ChannelDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 1
