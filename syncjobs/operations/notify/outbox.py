@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from connectors.errors import ConnectorError, RateLimitedError, TransientError
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.models import AlertState, ChannelDelivery, DeliveryKind, DeliveryStatus
+from syncjobs.models import AlertState, ChannelDelivery, DeliveryKind, DeliveryStatus, Severity
 from syncjobs.operations.notify import channels, messages, routing
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ def send_test(channel, now=None):
     delivery = ChannelDelivery.objects.create(
         channel=channel,
         kind=DeliveryKind.TEST,
-        severity=0,
+        severity=Severity.INFO,
         title=message.title,
         body=message.text,
         event={**message.event, "tone": message.tone},
