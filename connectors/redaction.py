@@ -20,6 +20,7 @@ SECRET_KEYS = (
     "X-Api-Signature",
     "Authorization",
     "Cookie",
+    "access_token",  # 钉钉 robot URLs
 )
 REDACTED = "***"
 
@@ -30,6 +31,12 @@ _PATTERNS = [
     re.compile(r"(?i)('(?:" + _KEY_ALTERNATION + r")'\s*:\s*')([^']*)(')"),
     re.compile(r"(?i)\b((?:" + _KEY_ALTERNATION + r")=)([^;&\s,]+)()"),
     re.compile(r"(?i)\b((?:" + _KEY_ALTERNATION + r"):\s*)([^\s,;]+)()"),
+]
+# Group robots whose URL itself is the credential: 企业微信 ``webhook/send?key=…`` and 飞书
+# ``bot/v2/hook/<token>`` (urllib3 logs request lines at DEBUG).
+_PATTERNS += [
+    re.compile(r"(webhook/send\?key=)([^&\s\"']+)()"),
+    re.compile(r"(/bot/v2/hook/)([^/?&\s\"']+)()"),
 ]
 _SECRET_KEYS_LOWER = {k.lower() for k in SECRET_KEYS}
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sandbox",
     "sandbox.k3cloud",
     "sandbox.fxiaoke",
+    "sandbox.im",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,8 @@ INTEGRATION_HUB_BREAKER_RESET_SECONDS = env.float("INTEGRATION_HUB_BREAKER_RESET
 # Alert mails: a flow failing this many runs in a row; queued tasks waiting this long.
 INTEGRATION_HUB_ALERT_FAILED_RUNS = env.int("INTEGRATION_HUB_ALERT_FAILED_RUNS", default=3)
 INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int("INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES", default=15)
+# The console's address as people reach it (https://hub.example.com): links in alert messages.
+INTEGRATION_HUB_PUBLIC_BASE_URL = env.str("INTEGRATION_HUB_PUBLIC_BASE_URL", default="")
 # Days of documents the scheduled reconciliation compares (up to yesterday).
 INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7)
 # Successful record logs are deleted after this many days; failures stay until resolved.

@@ -6,6 +6,7 @@ from syncjobs.admin import (  # noqa: F401  (registration on import)
     django_q,
     flow,
     mapping_version,
+    notify,
     operations,
     record,
     record_intervention,

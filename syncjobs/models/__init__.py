@@ -5,6 +5,16 @@ from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
 from syncjobs.models.intervention import InterventionKind, RecordIntervention
+from syncjobs.models.notify import (
+    AlertRule,
+    AlertState,
+    ChannelDelivery,
+    ChannelKind,
+    DeliveryKind,
+    DeliveryStatus,
+    NotificationChannel,
+    Severity,
+)
 from syncjobs.models.operations import (
     AlertNotice,
     DocumentKind,
@@ -27,6 +37,14 @@ from syncjobs.models.run import (
 from syncjobs.models.value_map import ValueMap, ValueMapEntry
 
 __all__ = [
+    "Severity",
+    "NotificationChannel",
+    "DeliveryStatus",
+    "DeliveryKind",
+    "ChannelKind",
+    "ChannelDelivery",
+    "AlertState",
+    "AlertRule",
     "AlertNotice",
     "AuthMode",
     "BatchStatus",

@@ -1,5 +1,5 @@
 """What the admin index shows: each flow's health, records per day, API calls against quotas,
-and how long the oldest queued task has waited.
+how long the oldest queued task has waited, and the alert messages that could not be sent.
 
 Every figure comes from a fixed number of queries: a handful for all flows together, plus a
 few per connector (breaker and call counters live in the shared state), never one per flow
@@ -21,6 +21,7 @@ from connectors.guard import connector_breaker
 from connectors.state import get_state
 from syncjobs.models import Connector, ParentWait, RunStatus, SyncFlow, SyncRun
 from syncjobs.operations import charts, control
+from syncjobs.operations.notify import outbox
 from syncjobs.operations.queue import oldest_queued_age
 
 CHART_DAYS = 30
@@ -82,6 +83,7 @@ class Dashboard:
     chart_totals: dict = field(default_factory=dict)
     connectors: list = field(default_factory=list)
     queue_age_seconds: float = 0.0
+    failed_sends: int = 0  # alert messages that finally failed in the last 24 hours
     generated_at: object = None
 
 
@@ -98,6 +100,7 @@ def build(now=None, state=None):
         chart_totals=totals,
         connectors=[_calls(c, state, now, breakers[c.pk]) for c in connectors],
         queue_age_seconds=oldest_queued_age(now),
+        failed_sends=outbox.failed_since(now - timedelta(hours=24)).count(),
         generated_at=now,
     )
 

@@ -8,6 +8,12 @@ SCHEDULES = (
         "minutes": 5,
     },
     {
+        "name": "Integration Hub: alert digest",
+        "func": "syncjobs.operations.tasks.send_alert_digest",
+        "schedule_type": "C",
+        "cron": "30 8 * * *",
+    },
+    {
         "name": "Integration Hub: prune record logs",
         "func": "syncjobs.operations.tasks.prune_records",
         "schedule_type": "C",  # cron

@@ -1,12 +1,18 @@
 """The console's django-q2 tasks: ids only, each calls one service."""
 
 from syncjobs.operations import alerts, retention
+from syncjobs.operations.notify import digest
 from syncjobs.operations.reconciliation import reports
 
 
 def check_alerts():
     """Mail the integration admins about what went wrong (scheduled every few minutes)."""
     return alerts.send_alerts()
+
+
+def send_alert_digest():
+    """Send the rules' daily digest of the last 24 hours (scheduled every morning)."""
+    return digest.send_digest()
 
 
 def prune_records():

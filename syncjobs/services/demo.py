@@ -9,6 +9,7 @@ against the server it starts itself and against one already running (tests, CI).
 import json
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
@@ -18,7 +19,16 @@ from django.db import transaction
 from django.urls import reverse
 
 from syncjobs import schedules
-from syncjobs.models import AuthMode, Connector, SyncFlow, System
+from syncjobs.models import (
+    AlertRule,
+    AuthMode,
+    ChannelKind,
+    Connector,
+    NotificationChannel,
+    Severity,
+    SyncFlow,
+    System,
+)
 from syncjobs.services.roles import INTEGRATION_ADMINS
 from syncjobs.services.scenarios import install_scenarios
 
@@ -26,6 +36,8 @@ DEMO_USERNAME = "admin"
 CRM_SLUG = "demo-crm"
 ERP_SLUG = "demo-erp"
 LOGIN_FILE = "demo-login.json"
+ROBOT_CHANNEL = "企业微信告警群（演示）"
+ROBOT_RULE = "所有告警（演示）"
 
 
 @dataclass
@@ -70,6 +82,10 @@ class SandboxControl:
     def seed(self, size, seed=42, flaws=True):
         """A fresh tenant per sandbox from one business (with its deliberate flaws); their details."""
         return self._post("seed", {"size": size, "seed": seed, "flaws": flaws})
+
+    def seed_robots(self):
+        """Fresh simulated group robots (企业微信, 钉钉, 飞书); their paths and secrets."""
+        return self._post("seed", {"size": 1, "systems": ["im"]})["im"]
 
     def set_switches(self, system, **switches):
         """Change a sandbox's switches (``sandbox faults``); the values now in force."""
@@ -169,3 +185,33 @@ def connect_crm_webhook(base_url, console_url, crm):
         webhook_secret=settings.INTEGRATION_HUB_WEBHOOK_SECRETS[0],
         webhook_connector=crm.slug,
     )
+
+
+def ensure_alert_robot(base_url):
+    """A 企业微信 robot on the sandbox as an alert channel, and a rule sending it every alert.
+
+    The messages it receives (the demo's deliberate failures among them) are listed in the
+    sandbox admin under the simulated robots. Created once; afterwards only follows ``base_url``.
+    """
+    channel = NotificationChannel.objects.filter(name=ROBOT_CHANNEL).first()
+    if channel is None:
+        robots = SandboxControl(base_url).seed_robots()
+        channel = NotificationChannel.objects.create(
+            name=ROBOT_CHANNEL,
+            kind=ChannelKind.WECOM,
+            webhook_url=base_url.rstrip("/") + robots["wecom"]["path"],
+        )
+    else:
+        _follow_robot_url(channel, base_url)
+    rule, _created = AlertRule.objects.get_or_create(
+        name=ROBOT_RULE, defaults={"min_severity": Severity.INFO}
+    )
+    rule.channels.add(channel)
+    return channel
+
+
+def _follow_robot_url(channel, base_url):
+    wanted, current = urlsplit(base_url), urlsplit(channel.webhook_url)
+    if (current.scheme, current.netloc) != (wanted.scheme, wanted.netloc):
+        channel.webhook_url = urlunsplit((wanted.scheme, wanted.netloc, current.path, current.query, ""))
+        channel.save(update_fields=["webhook_url"])

@@ -13,6 +13,7 @@ from integration_hub.serving import ConsoleServer
 from sandbox.routers import SANDBOX_DB
 from syncjobs.engine.dispatch import QueueDispatcher
 from syncjobs.management.progress import ProgressBar, table
+from syncjobs.operations import alerts
 from syncjobs.services import demo, demo_sync
 from syncjobs.services.demo_sync import run_demo_sync
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             connectors = self._set_up(base_url, size)
             result = run_demo_sync(connectors.erp, base_url, reporter=Reporter(self))
             self._summary(result)
+            self._alert(demo.ensure_alert_robot(base_url))
             if no_serve:
                 self._send_write_backs()
                 self._wall_time(started)
@@ -84,6 +86,14 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(_("Installed the scenario flows: %(flows)s.") % {"flows": ", ".join(created)})
         return connectors
+
+    def _alert(self, channel):
+        """Run the alert check once, so the deliberate failures reach the sandbox's robot now."""
+        sent = alerts.send_alerts()
+        self.stdout.write(
+            _("Alerts sent to “%(channel)s”: %(count)d (see the simulated robots in the sandbox admin).")
+            % {"channel": channel, "count": len(sent)}
+        )
 
     def _summary(self, result):
         self.stdout.write("")
