@@ -69,7 +69,13 @@ def _field(name, spec):
         "active": bool(spec.get("is_active", True)),
         "options": _options(spec.get("options")),
         "target_api_name": spec.get("target_api_name") or None,
+        "decimal_places": _places(spec.get("decimal_places")),
     }
+
+
+def _places(value):
+    # Number and currency fields say how many decimals they keep; other fields say nothing.
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _options(options):

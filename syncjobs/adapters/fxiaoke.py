@@ -27,6 +27,12 @@ from syncjobs.adapters.fxiaoke_read import (
 )
 from syncjobs.adapters.fxiaoke_write import split_details, sync_lines
 from syncjobs.adapters.values import for_fxiaoke
+from syncjobs.mapping.targets import DECIMAL, TEXT, TargetField
+
+# Field types of the describe whose values are text, and those that are numbers (sent as
+# decimal text). Selects, dates, lookups and people are left to the CRM's own checks.
+TEXT_TYPES = frozenset({"text", "long_text", "email", "phone_number", "url", "auto_number"})
+NUMBER_TYPES = frozenset({"number", "currency", "percentile"})
 
 # After one of these no further call of the batch can succeed now: the remaining items get
 # the same error without being sent (so none of them is left with an unknown outcome). Not
@@ -197,10 +203,32 @@ class FxiaokeAdapter:
     def field_names(self, obj):
         return {field["api_name"] for field in self.describe(obj)["fields"]}
 
+    def target_fields(self, obj):
+        """``{api name (lower case): TargetField}`` for the text and number fields the describe lists.
+
+        A number's decimal places come from the describe; how many digits it may have before
+        the point is not reported there, so only the places are checked.
+        """
+        fields = {}
+        for field in self.describe(obj)["fields"]:
+            kind = field_kind(field)
+            if kind is not None:
+                fields[field["api_name"].lower()] = kind
+        return fields
+
     def lookup_target(self, obj, field_name):
         """The object a lookup field of ``obj`` points to, or None."""
         found = next((f for f in self.describe(obj)["fields"] if f["api_name"] == field_name), None)
         return found and found.get("target_api_name")
+
+
+def field_kind(field):
+    """The ``TargetField`` of one parsed describe field, or None for a type the hub leaves alone."""
+    if field["type"] in TEXT_TYPES:
+        return TargetField(TEXT)
+    if field["type"] in NUMBER_TYPES:
+        return TargetField(DECIMAL, scale=field.get("decimal_places"))
+    return None
 
 
 def _excerpt(error):
