@@ -16,9 +16,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def shown(value):
     """``value`` as a message shows it: control characters visible (``\\x00``), long text cut."""
-    text = value if isinstance(value, str) else _compact(value)
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    text = visible(value if isinstance(value, str) else _compact(value))
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
+def visible(text):
+    """``text`` with its control characters written out (``\\x00``), so a message can carry it."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _compact(value):
