@@ -19,7 +19,8 @@ def parse_object_list(reply):
 def parse_describe(reply):
     """``{api_name, label, fields: [...], details: [...]}`` from an ``object/describe`` reply.
 
-    Each field is ``{api_name, label, type, required, active, options, target_api_name}``;
+    Each field is ``{api_name, label, type, required, active, options, target_api_name,
+    decimal_places}`` (``decimal_places``: a number's kept decimals, None where not given);
     ``options`` lists ``{label, value}`` (the value is what the CRM stores) and
     ``target_api_name`` names the object a lookup or master-detail field points to.
     ``details`` lists the detail objects (master-detail) when the reply includes them.

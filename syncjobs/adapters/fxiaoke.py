@@ -5,9 +5,12 @@ the CRM has no bulk write, so writes go one record at a time under the client's 
 limit, each with its own outcome.
 """
 
+import logging
+
 from connectors.errors import (
     CircuitOpenError,
     ConnectorError,
+    PermanentError,
     QuotaExhaustedError,
     RateLimitedError,
 )
@@ -38,6 +41,7 @@ NUMBER_TYPES = frozenset({"number", "currency", "percentile"})
 # the same error without being sent (so none of them is left with an unknown outcome). Not
 # AuthenticationError: the CRM also answers that for a record naming an unknown employee.
 STOPPING_ERRORS = (QuotaExhaustedError, CircuitOpenError, RateLimitedError)
+logger = logging.getLogger(__name__)
 
 
 class FxiaokeAdapter:
@@ -207,10 +211,17 @@ class FxiaokeAdapter:
         """``{api name (lower case): TargetField}`` for the text and number fields the describe lists.
 
         A number's decimal places come from the describe; how many digits it may have before
-        the point is not reported there, so only the places are checked.
+        the point is not reported there, so only the places are checked. An object the CRM
+        refuses to describe (no permission, say) is written unchecked, as before the check
+        existed, rather than not at all; a transient failure propagates, to be retried.
         """
+        try:
+            described = self.describe(obj)["fields"]
+        except PermanentError as error:
+            logger.warning("No describe of %s (%s): its payloads are sent unchecked", obj, error)
+            return {}
         fields = {}
-        for field in self.describe(obj)["fields"]:
+        for field in described:
             kind = field_kind(field)
             if kind is not None:
                 fields[field["api_name"].lower()] = kind
