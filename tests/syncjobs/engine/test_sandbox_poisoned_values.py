@@ -8,7 +8,10 @@ ERP sandbox's BatchSave: the bad record never leaves the hub, the others are sav
 import random
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from connectors.errors import ConnectorError
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import RecordStatus, RunStatus, SyncRecord
 from syncjobs.services import sync
@@ -161,3 +164,44 @@ def test_a_crm_number_for_an_erp_text_field_lands_as_its_digits(db, sandbox):
     assert result.failed_count == 0
     landed = hub.records(hub.erp, "BD_Customer", ["FDescription"])
     assert {row["FDescription"] for row in landed.values()} == {str(ms) for ms in created}
+
+
+def test_any_text_a_crm_name_holds_syncs_or_fails_that_customer_alone(db, sandbox):
+    hub = hub_with_orders(sandbox, orders=1)
+    flow = hub.customers(batch_size=20)
+    assert run(flow).failed_count == 0
+    account_id = sorted(hub.records(hub.crm, "AccountObj", ["name"]))[4]
+    crm = adapter_for(hub.crm)
+    seen = set()
+
+    @settings(
+        max_examples=12,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=12)
+        | st.sampled_from(["\x00", "a\x1fb"])
+    )
+    @example("上海\x00华信")
+    @example("上海华信 (2)\t")
+    def check(name):
+        try:
+            crm.update_fields("AccountObj", account_id, {"name": name})
+        except ConnectorError:
+            return  # the CRM itself refused it: nothing to sync
+        result = run(flow)
+        (record,) = SyncRecord.objects.filter(run=result)
+        seen.add(record.status)
+        if record.status == RecordStatus.FAILED:
+            assert record.error_field == "FName" and "\x00" not in record.error_message
+        else:
+            assert record.status == RecordStatus.SUCCEEDED
+
+    try:
+        check()
+    finally:
+        crm.client.close()
+    assert seen == {RecordStatus.FAILED, RecordStatus.SUCCEEDED}
