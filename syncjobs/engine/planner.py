@@ -7,6 +7,9 @@ target, but writes nothing anywhere, so the dry run plans exactly as the real ru
 import logging
 from datetime import timedelta
 
+from django.db import DatabaseError
+
+from connectors.errors import ConnectorError
 from syncjobs import selectors
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages
@@ -19,6 +22,8 @@ from syncjobs.mapping.targets import check_payload
 from syncjobs.models import CrossReference, Operation, RecordAction, Trigger
 
 _CHUNK = 500
+# Faults of what a step stands on, not of the record it looks at: they stop the batch.
+BATCH_FAULTS = (DatabaseError, ConnectorError)
 logger = logging.getLogger(__name__)
 
 
@@ -83,11 +88,14 @@ def each_item(items, step):
 
     The steps here look at one record's data, so whatever goes wrong in one (a value no
     rule foresaw, a bug) is that record's problem: it fails, named, and the others go on.
-    Calls that serve the whole batch (lookups, target reads) happen outside the steps.
+    Calls that serve the whole batch (lookups, target reads) happen outside the steps; a
+    database or connector failure inside one is the batch's too, and propagates.
     """
     for item in items:
         try:
             step(item)
+        except BATCH_FAULTS:
+            raise
         except Exception as error:  # noqa: BLE001 - one record's fault must not fail its batch-mates
             logger.exception("Planning record %s failed unexpectedly", item.record.id)
             item.fail(messages.record_step_failed(item, error), code=type(error).__name__[:64])
