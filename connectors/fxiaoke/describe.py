@@ -19,7 +19,8 @@ def parse_object_list(reply):
 def parse_describe(reply):
     """``{api_name, label, fields: [...], details: [...]}`` from an ``object/describe`` reply.
 
-    Each field is ``{api_name, label, type, required, active, options, target_api_name}``;
+    Each field is ``{api_name, label, type, required, active, options, target_api_name,
+    decimal_places}`` (``decimal_places``: a number's kept decimals, None where not given);
     ``options`` lists ``{label, value}`` (the value is what the CRM stores) and
     ``target_api_name`` names the object a lookup or master-detail field points to.
     ``details`` lists the detail objects (master-detail) when the reply includes them.
@@ -69,7 +70,13 @@ def _field(name, spec):
         "active": bool(spec.get("is_active", True)),
         "options": _options(spec.get("options")),
         "target_api_name": spec.get("target_api_name") or None,
+        "decimal_places": _places(spec.get("decimal_places")),
     }
+
+
+def _places(value):
+    # Number and currency fields say how many decimals they keep; other fields say nothing.
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _options(options):

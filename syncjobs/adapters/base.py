@@ -129,5 +129,12 @@ class SystemAdapter(Protocol):
     def void(self, obj: str, ref: TargetRef) -> None:
         """Void, forbid or cancel a record whose source was deleted (as the system allows); raises on failure."""
 
+    def target_fields(self, obj: str) -> dict:
+        """What the adapter knows of ``obj``'s fields: ``{mapping path (lower case): TargetField}``.
+
+        The engine checks each payload against it before writing (``syncjobs.mapping.targets``);
+        fields absent from it are checked only for control characters.
+        """
+
     def call_counts(self) -> dict[str, int]:
         """API calls made today by this connector, per operation (for run statistics)."""

@@ -5,9 +5,12 @@ the CRM has no bulk write, so writes go one record at a time under the client's 
 limit, each with its own outcome.
 """
 
+import logging
+
 from connectors.errors import (
     CircuitOpenError,
     ConnectorError,
+    PermanentError,
     QuotaExhaustedError,
     RateLimitedError,
 )
@@ -27,11 +30,18 @@ from syncjobs.adapters.fxiaoke_read import (
 )
 from syncjobs.adapters.fxiaoke_write import split_details, sync_lines
 from syncjobs.adapters.values import for_fxiaoke
+from syncjobs.mapping.targets import DECIMAL, TEXT, TargetField
+
+# Field types of the describe whose values are text, and those that are numbers (sent as
+# decimal text). Selects, dates, lookups and people are left to the CRM's own checks.
+TEXT_TYPES = frozenset({"text", "long_text", "email", "phone_number", "url", "auto_number"})
+NUMBER_TYPES = frozenset({"number", "currency", "percentile"})
 
 # After one of these no further call of the batch can succeed now: the remaining items get
 # the same error without being sent (so none of them is left with an unknown outcome). Not
 # AuthenticationError: the CRM also answers that for a record naming an unknown employee.
 STOPPING_ERRORS = (QuotaExhaustedError, CircuitOpenError, RateLimitedError)
+logger = logging.getLogger(__name__)
 
 
 class FxiaokeAdapter:
@@ -197,10 +207,39 @@ class FxiaokeAdapter:
     def field_names(self, obj):
         return {field["api_name"] for field in self.describe(obj)["fields"]}
 
+    def target_fields(self, obj):
+        """``{api name (lower case): TargetField}`` for the text and number fields the describe lists.
+
+        A number's decimal places come from the describe; how many digits it may have before
+        the point is not reported there, so only the places are checked. An object the CRM
+        refuses to describe (no permission, say) is written unchecked, as before the check
+        existed, rather than not at all; a transient failure propagates, to be retried.
+        """
+        try:
+            described = self.describe(obj)["fields"]
+        except PermanentError as error:
+            logger.warning("No describe of %s (%s): its payloads are sent unchecked", obj, error)
+            return {}
+        fields = {}
+        for field in described:
+            kind = field_kind(field)
+            if kind is not None:
+                fields[field["api_name"].lower()] = kind
+        return fields
+
     def lookup_target(self, obj, field_name):
         """The object a lookup field of ``obj`` points to, or None."""
         found = next((f for f in self.describe(obj)["fields"] if f["api_name"] == field_name), None)
         return found and found.get("target_api_name")
+
+
+def field_kind(field):
+    """The ``TargetField`` of one parsed describe field, or None for a type the hub leaves alone."""
+    if field["type"] in TEXT_TYPES:
+        return TargetField(TEXT)
+    if field["type"] in NUMBER_TYPES:
+        return TargetField(DECIMAL, scale=field.get("decimal_places"))
+    return None
 
 
 def _excerpt(error):

@@ -7,6 +7,7 @@ one BatchSave per batch the engine hands over; post-actions are the ERP's status
 from connectors.errors import ConnectorError
 from syncjobs.adapters import k3cloud_actions
 from syncjobs.adapters.base import TargetRef
+from syncjobs.adapters.k3cloud_fields import target_fields
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.adapters.k3cloud_read import (
     SYSTEM,
@@ -169,6 +170,10 @@ class K3CloudAdapter:
     def call_counts(self):
         """Calls made today by this connector, per operation (shared counters, every process)."""
         return self.client.api.state.call_counts(self.client.config.connector_key)
+
+    def target_fields(self, obj):
+        """``{mapping path (lower case): TargetField}`` of the form's listed fields (no call made)."""
+        return target_fields(obj)
 
 
 def _pages(records, size):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from syncjobs.adapters.base import SourceRecord, TargetRef
 from syncjobs.engine.records import label
+from syncjobs.mapping.errors import visible
 from syncjobs.models import RecordAction, RecordStatus
 
 
@@ -39,7 +40,8 @@ class Item:
 
     @property
     def label(self):
-        return label(self.record)
+        # Control characters written out: a number holding a NUL must not cut the message short.
+        return visible(str(label(self.record)))
 
     @property
     def open(self):

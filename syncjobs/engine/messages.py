@@ -4,6 +4,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
+from syncjobs.mapping.errors import shown
 
 
 def record_error(item, reason):
@@ -192,3 +193,31 @@ def value_map_entries_refused(item, error, system, entries):
         "%(system)s has (or add the record to %(system)s), then re-run this record."
     ) % {"entries": named, "system": system}
     return _("%(refused)s. %(fix)s") % {"refused": connector_failed(item, error, system), "fix": fix}
+
+
+def record_step_failed(item, error):
+    """A fault while planning one record: that record fails alone, its batch goes on."""
+    return record_error(
+        item,
+        _(
+            "the hub could not process this record's data (%(error)s); its batch went on without it. "
+            "Check the record's values, re-run it, and report it if it fails again"
+        )
+        % {"error": _fault(error)},
+    )
+
+
+def batch_failed(item, error):
+    """A fault of the whole batch (not of this record's data): every open record of it fails."""
+    return record_error(
+        item,
+        _(
+            "a fault that affects the whole batch, not this record's data, stopped the batch before this "
+            "record was written (%(error)s); re-run the record, and report it if it fails again"
+        )
+        % {"error": _fault(error)},
+    )
+
+
+def _fault(error):
+    return shown(f"{type(error).__name__}: {error}")

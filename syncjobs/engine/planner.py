@@ -4,8 +4,12 @@ Read-only: it consults cross-references, the mapping and (for matching and compa
 target, but writes nothing anywhere, so the dry run plans exactly as the real run does.
 """
 
+import logging
 from datetime import timedelta
 
+from django.db import DatabaseError
+
+from connectors.errors import ConnectorError
 from syncjobs import selectors
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages
@@ -14,9 +18,13 @@ from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
 from syncjobs.engine.workers import is_dead
 from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
+from syncjobs.mapping.targets import check_payload
 from syncjobs.models import CrossReference, Operation, RecordAction, Trigger
 
 _CHUNK = 500
+# Faults of what a step stands on, not of the record it looks at: they stop the batch.
+BATCH_FAULTS = (DatabaseError, ConnectorError)
+logger = logging.getLogger(__name__)
 
 
 def plan(ctx, records, resolve_parents=None, dry=False):
@@ -75,42 +83,76 @@ def _attach_counterparts(ctx, items):
             item.adopted = True
 
 
+def each_item(items, step):
+    """Run ``step(item)`` for every item; an exception fails that item alone, never its batch.
+
+    The steps here look at one record's data, so whatever goes wrong in one (a value no
+    rule foresaw, a bug) is that record's problem: it fails, named, and the others go on.
+    Calls that serve the whole batch (lookups, target reads) happen outside the steps; a
+    database or connector failure inside one is the batch's too, and propagates.
+    """
+    for item in items:
+        try:
+            step(item)
+        except BATCH_FAULTS:
+            raise
+        except Exception as error:  # noqa: BLE001 - one record's fault must not fail its batch-mates
+            logger.exception("Planning record %s failed unexpectedly", item.record.id)
+            item.fail(messages.record_step_failed(item, error), code=type(error).__name__[:64])
+
+
 def handle_deleted(ctx, items):
-    for item in open_items(items):
-        if not item.record.deleted:
-            continue
-        linked = item.xref is not None and item.xref.target_id
-        if ctx.options.on_source_deleted == "void" and linked:
-            item.action = RecordAction.VOID
-            item.target = TargetRef(item.xref.target_id, item.xref.target_number)
-        else:
-            item.skip(messages.source_deleted(item))
+    each_item([item for item in open_items(items) if item.record.deleted], lambda item: _deleted(ctx, item))
+
+
+def _deleted(ctx, item):
+    linked = item.xref is not None and item.xref.target_id
+    if ctx.options.on_source_deleted == "void" and linked:
+        item.action = RecordAction.VOID
+        item.target = TargetRef(item.xref.target_id, item.xref.target_number)
+    else:
+        item.skip(messages.source_deleted(item))
 
 
 def map_items(ctx, items):
-    """Evaluate the mapping for every open item, with one lookup query per key per page."""
+    """Evaluate the mapping for every open item, with one lookup query per key per page.
+
+    Each payload is then checked against the target's fields (``check_payload``): a value
+    the target cannot hold fails its record here, before the batch is sent.
+    """
     mappable = [item for item in open_items(items) if item.action != RecordAction.VOID]
     if not mappable:
         return
     context = MappingContext(
         value_maps=ctx.value_maps(),
-        lookups=selectors.fetch_lookups(
-            lookup_requests(ctx.mapping, [item.record.data for item in mappable])
-        ),
+        lookups=selectors.fetch_lookups(_lookup_requests(ctx, mappable)),
         timezone=ctx.options.time_zone,
     )
-    for item in mappable:
-        map_item(ctx, item, context)
+    fields = ctx.target.target_fields(ctx.flow.target_object)
+    each_item(mappable, lambda item: map_item(ctx, item, context, fields))
 
 
-def map_item(ctx, item, context):
+def _lookup_requests(ctx, items):
+    """The lookups of every item's record, merged; a record whose data cannot be walked adds none
+    (mapping it then fails that record alone, in ``map_item``)."""
+    wanted = {}
+    for item in items:
+        try:
+            found = lookup_requests(ctx.mapping, [item.record.data])
+        except Exception:  # noqa: BLE001 - the record's own mapping reports the fault
+            continue
+        for key, values in found.items():
+            wanted.setdefault(key, set()).update(values)
+    return wanted
+
+
+def map_item(ctx, item, context, fields=None):
+    """Map one item (or take its edited payload) and check it against the target's ``fields``."""
     item.missing = []
     edited = edited_payload(ctx, item)
-    if edited is not None:
-        item.payload, item.fingerprint = edited, fingerprint(edited)
-        return
     try:
-        item.payload = apply_mapping(ctx.mapping, item.record.data, context)
+        payload = edited if edited is not None else apply_mapping(ctx.mapping, item.record.data, context)
+        item.payload = check_payload(payload, fields or {})
     except MappingFailed as exc:
         if exc.missing_references and len(exc.missing_references) == len(exc.errors):
             item.missing = exc.missing_references
@@ -134,18 +176,20 @@ def edited_payload(ctx, item):
 
 def decide(ctx, items):
     """Create, update, unchanged or skip, from the cross-reference and the fingerprint."""
-    for item in open_items(items):
-        if item.action == RecordAction.VOID or item.missing:
-            continue
-        xref = item.xref
-        if xref is not None and xref.target_id:
-            _decide_linked(ctx, item, xref)
-        elif xref is not None:
-            _decide_claimed(ctx, item, xref)
-        elif item.adopted:
-            item.action = RecordAction.UPDATE
-        else:
-            item.action = RecordAction.CREATE
+    undecided = [item for item in open_items(items) if item.action != RecordAction.VOID and not item.missing]
+    each_item(undecided, lambda item: _decide(ctx, item))
+
+
+def _decide(ctx, item):
+    xref = item.xref
+    if xref is not None and xref.target_id:
+        _decide_linked(ctx, item, xref)
+    elif xref is not None:
+        _decide_claimed(ctx, item, xref)
+    elif item.adopted:
+        item.action = RecordAction.UPDATE
+    else:
+        item.action = RecordAction.CREATE
 
 
 def _decide_linked(ctx, item, xref):
@@ -210,17 +254,19 @@ def compare_with_target(ctx, items, dry=False):
     if not dry:
         checked = [item for item in checked if _worth_comparing(ctx, item)]
     current = _current_values(ctx, checked)
-    for item in checked:
-        values = current.get(item.target.id)
-        if values is None:
-            continue
-        item.diff = differences(item.payload, values)
-        if _worth_comparing(ctx, item) and matches_current(item.payload, values):
-            if item.stale_claim:
-                # Our own earlier create, whose outcome was never stored: it did happen.
-                item.succeed(RecordAction.CREATE, response={"settled": True})
-            else:
-                item.succeed(RecordAction.UNCHANGED)
+    compared = [item for item in checked if current.get(item.target.id) is not None]
+    each_item(compared, lambda item: _compare(ctx, item, current))
+
+
+def _compare(ctx, item, current):
+    values = current[item.target.id]
+    item.diff = differences(item.payload, values)
+    if _worth_comparing(ctx, item) and matches_current(item.payload, values):
+        if item.stale_claim:
+            # Our own earlier create, whose outcome was never stored: it did happen.
+            item.succeed(RecordAction.CREATE, response={"settled": True})
+        else:
+            item.succeed(RecordAction.UNCHANGED)
 
 
 def _worth_comparing(ctx, item):

@@ -39,8 +39,9 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
     """Process ``batch`` and store its outcomes; return ``(items, counts)``.
 
     ``PauseRun``, ``DeferBatch`` and ``BatchLost`` propagate (the caller hands the batch
-    back or lets it go); anything unexpected fails the batch's open records with a plain
-    message instead of stopping the run.
+    back or lets it go). A fault in one record's data fails that record alone (the planner
+    catches it); an unexpected fault of the batch as a whole fails the batch's open records
+    with a message that says so, instead of stopping the run.
     """
     watch, calls_before = Stopwatch(), call_snapshot(ctx)
     ctx.batch_retried = batch.claims > 1
@@ -63,9 +64,11 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
             raise retry.stop_for(error, ctx.clock()) from error
         _fail_open(ctx, items, error)
     except Exception as error:  # noqa: BLE001 - a bug must not stop the run: its records fail, visibly
-        logger.exception("Batch %s of run %s failed unexpectedly", batch.seq, run.pk)
+        # Only what serves the whole batch gets here (a lookup query, the write call, storing):
+        # faults in one record's data fail that record in the planner and never reach this.
+        logger.exception("Batch %s of run %s failed as a whole", batch.seq, run.pk)
         for item in open_items(items):
-            item.fail(messages.internal_error(item, error), code=type(error).__name__)
+            item.fail(messages.batch_failed(item, error), code=type(error).__name__[:64])
     counts = outcomes.store(ctx, run, batch, items, watch.as_dict(), call_delta(ctx, calls_before))
     return items, counts
 

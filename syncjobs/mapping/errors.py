@@ -4,7 +4,35 @@ Messages are kept as lazy translations plus their parameters and rendered when r
 record's error appears in the language of whoever looks at it (or of the worker storing it).
 """
 
+import json
+import re
+
 from django.utils.translation import gettext_lazy as _
+
+# Long values are cut to this many characters in messages: a record log shows the start.
+SHOWN_LENGTH = 80
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def shown(value):
+    """``value`` as a message shows it: control characters visible (``\\x00``), long text cut."""
+    text = visible(value if isinstance(value, str) else _compact(value))
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
+def visible(text):
+    """``text`` with its control characters written out (``\\x00``), so a message can carry it."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _compact(value):
+    # An object or a list is shown as the JSON it came as, so people recognise it.
+    if not isinstance(value, dict | list | tuple):
+        return str(value)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 class TransformError(Exception):
@@ -18,7 +46,9 @@ class TransformError(Exception):
 
     @property
     def reason(self):
-        return str(self.template) % self.params if self.params else str(self.template)
+        if not self.params:
+            return str(self.template)
+        return str(self.template) % {key: shown(value) for key, value in self.params.items()}
 
     def __str__(self):
         return self.reason

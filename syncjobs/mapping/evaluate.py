@@ -113,10 +113,23 @@ def _apply_row(compiled, index, raw, env, payload, errors):
     except TransformError as exc:
         errors.append(MappingError(row.target_path, exc, line=_line_number(index)))
         return
+    except Exception as exc:  # noqa: BLE001 - a fault on one value fails its record, not its batch
+        errors.append(MappingError(row.target_path, _unexpected(row, raw, exc), line=_line_number(index)))
+        return
     if value is not None:
         assign(payload, compiled.target, index, value)
     elif compiled.target.depth:
         ensure_lines(payload, compiled.target, index)
+
+
+def _unexpected(row, raw, exc):
+    return TransformError(
+        _("the transform “%(transform)s” could not convert the value “%(value)s” (%(error)s)"),
+        code="transform_failed",
+        transform=row.transform,
+        value=raw,
+        error=type(exc).__name__,
+    )
 
 
 def _required_reason(row):

@@ -16,6 +16,7 @@ from decimal import (
     ROUND_UP,
     Decimal,
     InvalidOperation,
+    localcontext,
 )
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,8 @@ ROUNDING = {
     "ceiling": ROUND_CEILING,
 }
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Powers of ten beyond this are refused by the number transform (see ``_decimal``).
+MAX_EXPONENT = 400
 
 
 class ParameterError(ValueError):
@@ -148,10 +151,16 @@ def _datetime(value, params, env):
     if is_empty(value):
         return None
     zone = ZoneInfo(params.get("timezone") or env.context.timezone)
-    moment = _read_moment(value, params, zone)
-    if params.get("to", "text") == "ms":
-        return (moment - _EPOCH) // timedelta(milliseconds=1)
-    return moment.astimezone(zone).strftime(params.get("output_format", "%Y-%m-%d %H:%M:%S"))
+    try:
+        moment = _read_moment(value, params, zone)
+        if params.get("to", "text") == "ms":
+            return (moment - _EPOCH) // timedelta(milliseconds=1)
+        return moment.astimezone(zone).strftime(params.get("output_format", "%Y-%m-%d %H:%M:%S"))
+    except (OverflowError, ValueError) as exc:
+        # Python's dates end at the years 1 and 9999: a timestamp beyond them is bad data.
+        raise TransformError(
+            _("“%(value)s” is outside the dates a calendar holds (years 1 to 9999)"), value=value
+        ) from exc
 
 
 def _read_moment(value, params, zone):
@@ -185,19 +194,23 @@ def _number(value, params, env):
     if is_empty(value):
         return None
     number = _decimal(value)
-    if "multiply" in params:
-        number *= Decimal(params["multiply"])
-    rounding = ROUNDING[params.get("rounding", "half_up")]
-    if params.get("output") == "integer":
-        return int(number.quantize(Decimal(1), rounding=rounding))
-    if "decimals" in params:
-        number = number.quantize(Decimal(1).scaleb(-params["decimals"]), rounding=rounding)
+    # Enough digits for any number _decimal lets through, so rounding never overflows; whether
+    # the target field can hold the result is the target's check (syncjobs.mapping.targets).
+    with localcontext() as exact:
+        exact.prec = 2 * (MAX_EXPONENT + 40)
+        if "multiply" in params:
+            number = _bounded(number * Decimal(params["multiply"]), value)
+        rounding = ROUNDING[params.get("rounding", "half_up")]
+        if params.get("output") == "integer":
+            return int(number.quantize(Decimal(1), rounding=rounding))
+        if "decimals" in params:
+            number = number.quantize(Decimal(1).scaleb(-params["decimals"]), rounding=rounding)
     # Text, never float: amounts keep every digit on their way to JSON.
     return format(number, "f")
 
 
 def _decimal(value):
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise TransformError(_("“%(value)s” is not a number"), value=value)
     text = str(value).strip().replace(",", "") if not isinstance(value, Decimal) else value
     try:
@@ -206,6 +219,13 @@ def _decimal(value):
         raise TransformError(_("“%(value)s” is not a number"), value=value) from exc
     if not number.is_finite():
         raise TransformError(_("“%(value)s” is not a number"), value=value)
+    return _bounded(number, value)
+
+
+def _bounded(number, value):
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        # Written out, such a number is hundreds of digits: no amount, price or quantity.
+        raise TransformError(_("“%(value)s” is too large or too small to be an amount"), value=value)
     return number
 
 

@@ -29,6 +29,7 @@ class MemorySystem:
         self.sequence = itertools.count(1)
         self.now = T0
         self.since = []  # where each read_changed started
+        self.fields = {}  # obj -> {mapping path (lower case): TargetField}, what the adapter knows
 
     # --- test helpers -----------------------------------------------------------------
     def add(self, obj, record_id, data, modified_at=None, number=None, deleted=False):
@@ -170,3 +171,6 @@ class MemoryAdapter:
 
     def call_counts(self):
         return dict(Counter(op for op, _obj in self.store.calls))
+
+    def target_fields(self, obj):
+        return dict(self.store.fields.get(obj, {}))

@@ -126,7 +126,7 @@ class Hub:
             source_object="SalesOrderObj",
             target_object="SAL_SaleOrder",
             match_keys=["FBillNo"],
-            batch_size=5,
+            batch_size=fields.pop("batch_size", 5),
             options=options,
             **fields,
         )

@@ -207,3 +207,18 @@ def test_mapping_rows_accept_model_instances():
         target_path, source_path, transform, params, required = "x", "a", "direct", {}, False
 
     assert apply_mapping([Row()], {"a": 5}) == {"x": 5}
+
+
+def test_an_unexpected_fault_in_a_transform_fails_that_field_naming_the_value(monkeypatch):
+    from syncjobs.mapping import transforms
+
+    def broken(value, params, env):
+        raise RecursionError("deep")
+
+    monkeypatch.setitem(transforms.TRANSFORMS, "direct", transforms.Transform("direct", "Copy", broken))
+    with pytest.raises(MappingFailed) as caught:
+        apply_mapping([{"target_path": "FName", "source_path": "name"}], {"name": "ACME"})
+
+    (error,) = caught.value.errors
+    assert error.field == "FName" and error.code == "transform_failed"
+    assert "ACME" in str(error) and "RecursionError" in str(error)

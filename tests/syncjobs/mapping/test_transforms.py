@@ -159,3 +159,42 @@ def test_validate_params_explains_each_problem(name, params, fragment):
 def test_validate_params_requires_an_object():
     with pytest.raises(ParameterError, match="JSON object"):
         validate_params("direct", ["value"])
+
+
+@pytest.mark.parametrize(
+    ("value", "params"),
+    [
+        (99999999999999999, {"output_format": "%Y-%m-%d"}),  # year 3170843: past datetime's range
+        (-99999999999999999, {}),
+        ("253402300800000", {}),  # 10000-01-01
+        ("9999-12-31T23:00:00+00:00", {"from": "text"}),  # a year 10000 in Beijing
+    ],
+)
+def test_datetime_outside_the_calendar_is_a_transform_error_naming_the_value(value, params):
+    with pytest.raises(TransformError) as caught:
+        run("datetime", value, params)
+    assert str(value)[:10] in caught.value.reason and "9999" in caught.value.reason
+
+
+def test_number_writes_out_huge_values_for_the_target_to_judge_and_refuses_absurd_ones():
+    assert run("number", "1e309") == "1" + "0" * 309  # the target field's check refuses it
+    assert run("number", "1e309", {"decimals": 2}).endswith("0.00")  # rounding does not overflow
+    assert run("number", "5", {"multiply": "1e390", "output": "integer"}) == 5 * 10**390
+    with pytest.raises(TransformError, match="too large"):
+        run("number", "1e999999")
+    with pytest.raises(TransformError, match="too large"):
+        run("number", "5", {"multiply": "1e999"})
+
+
+@pytest.mark.parametrize("value", [{"x": 1}, ["1"], object()])
+def test_number_refuses_objects_lists_and_other_things(value):
+    with pytest.raises(TransformError, match="not a number"):
+        run("number", value)
+
+
+def test_a_long_value_is_cut_and_control_characters_shown_in_the_reason():
+    with pytest.raises(TransformError) as caught:
+        run("number", "x\x00" + "9" * 500)
+    reason = caught.value.reason
+    assert "x\\x00999" in reason and "\x00" not in reason
+    assert len(reason) < 200 and "…" in reason
