@@ -45,6 +45,9 @@ def _require_in_production(name, value):
 # Development falls back to keys generated once and kept in DATA_DIR; production never does.
 _dev_keys = load_or_create_dev_keys(DATA_DIR) if DEBUG else {}
 SECRET_KEY = _require_in_production("SECRET_KEY", env.str("SECRET_KEY")) or _dev_keys["secret_key"]
+# Earlier signing keys, still accepted for sessions and forms while SECRET_KEY is rotated
+# (docs/deploy.md); queued tasks are signed with SECRET_KEY alone.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS")
 # Fernet keys for credentials at rest: the first encrypts, all decrypt (MultiFernet).
 FIELD_ENCRYPTION_KEYS = _require_in_production(
     "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS",
