@@ -9,6 +9,7 @@ naming the variable (``integration_hub.envconfig``).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -68,6 +69,7 @@ SANDBOX_FAULTS = env.json_object("INTEGRATION_HUB_SANDBOX_FAULTS", example='{"k3
 INSTALLED_APPS = [
     "integration_hub.apps.AdminConfig",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "integration_hub.urls"
@@ -187,6 +191,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (django-axes, integration_hub/login_throttle.py): a user name is locked out
+# from one address after this many wrong passwords, for this many minutes; a superuser unlocks it
+# earlier under Axes › Access attempts. Only the proxies listed may say where a request came from.
+INTEGRATION_HUB_LOGIN_FAILURE_LIMIT = env.int("INTEGRATION_HUB_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES = env.int(
+    "INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES", default=30, minimum=1
+)
+INTEGRATION_HUB_TRUSTED_PROXIES = env.list("INTEGRATION_HUB_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out pair is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = INTEGRATION_HUB_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Logs name the user and the address only; no start-up banner in every command's output.
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "integration_hub.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "integration_hub.login_throttle.locked_out"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Language and time -------------------------------------------------------------------
