@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -e . \
     && useradd --system --home-dir /app hub \
     && mkdir -p /data /static \
     && chown hub:hub /data /static

@@ -36,6 +36,16 @@ class ConfigError(SystemExit):
         self.name = name
 
 
+class MissingInProduction(SystemExit):
+    """A variable production cannot run without; stops the start with one line, like ConfigError."""
+
+    def __init__(self, name):
+        super().__init__(
+            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it."
+        )
+        self.name = name
+
+
 class EnvReader:
     """Typed getters over a mapping of environment variables; see the module docstring."""
 

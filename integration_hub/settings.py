@@ -16,7 +16,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from integration_hub.devkeys import dev_webhook_secret, load_or_create_dev_keys
-from integration_hub.envconfig import EnvReader
+from integration_hub.envconfig import EnvReader, MissingInProduction
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,15 +30,9 @@ DATA_DIR = env.path("INTEGRATION_HUB_DATA_DIR", "var", BASE_DIR)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-class MissingInProduction(SystemExit):
-    """A variable production cannot run without; stops the start with one line, like ConfigError."""
-
-
 def _require_in_production(name, value):
     if not value and not DEBUG:
-        raise MissingInProduction(
-            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it."
-        )
+        raise MissingInProduction(name)
     return value
 
 
