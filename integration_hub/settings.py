@@ -3,64 +3,72 @@
 With no configuration at all the project runs as a local trial: SQLite, django-q2's ORM
 broker, the sandboxes switched on and development keys generated once into ``var/``.
 Production (``DEBUG=False``) refuses to start without ``SECRET_KEY`` and
-``INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS``. Every variable is listed in ``.env.example``.
+``INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS``. Every variable is listed in ``.env.example``; an
+empty value means its default, and a value that cannot be read stops the start with one line
+naming the variable (``integration_hub.envconfig``).
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from integration_hub.devkeys import dev_webhook_secret, load_or_create_dev_keys
+from integration_hub.envconfig import EnvReader, MissingInProduction
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
 if (BASE_DIR / ".env").is_file():
-    env.read_env(str(BASE_DIR / ".env"))
+    # Values already in the environment win over the file's.
+    environ.Env.read_env(str(BASE_DIR / ".env"))
+env = EnvReader(os.environ)
 
 DEBUG = env.bool("DEBUG", default=True)
-DATA_DIR = Path(env.str("INTEGRATION_HUB_DATA_DIR", default=str(BASE_DIR / "var")))
+DATA_DIR = env.path("INTEGRATION_HUB_DATA_DIR", "var", BASE_DIR)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _require_in_production(name, value):
     if not value and not DEBUG:
-        raise ImproperlyConfigured(
-            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it."
-        )
+        raise MissingInProduction(name)
     return value
 
 
 # --- Secrets -----------------------------------------------------------------------------
 # Development falls back to keys generated once and kept in DATA_DIR; production never does.
 _dev_keys = load_or_create_dev_keys(DATA_DIR) if DEBUG else {}
-SECRET_KEY = (
-    _require_in_production("SECRET_KEY", env.str("SECRET_KEY", default="")) or _dev_keys["secret_key"]
-)
+SECRET_KEY = _require_in_production("SECRET_KEY", env.str("SECRET_KEY")) or _dev_keys["secret_key"]
+# Earlier signing keys, still accepted for sessions and forms while SECRET_KEY is rotated
+# (docs/deploy.md); queued tasks are signed with SECRET_KEY alone.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS")
 # Fernet keys for credentials at rest: the first encrypts, all decrypt (MultiFernet).
 FIELD_ENCRYPTION_KEYS = _require_in_production(
     "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS",
-    env.list("INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS", default=[]),
+    env.list("INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS"),
 ) or [_dev_keys["field_encryption_key"]]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The console's public origin(s), scheme included (https://hub.example.com): Django compares a
+# form's Origin header with them when a proxy in front changes the host or the scheme.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
 # --- Applications ------------------------------------------------------------------------
 # The sandboxes simulate Fxiaoke and K3Cloud; they are never served in production.
 SANDBOX_ENABLED = env.bool("INTEGRATION_HUB_SANDBOX_ENABLED", default=DEBUG)
 # Fault switches applied when a sandbox server starts, e.g. {"k3cloud": {"latency_ms": 20}}.
-SANDBOX_FAULTS = env.json("INTEGRATION_HUB_SANDBOX_FAULTS", default={})
+SANDBOX_FAULTS = env.json_object("INTEGRATION_HUB_SANDBOX_FAULTS", example='{"k3cloud": {"latency_ms": 20}}')
 
 INSTALLED_APPS = [
     "integration_hub.apps.AdminConfig",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "integration_hub.apps.HubConfig",
     "django_q",
     "import_export",
     "simple_history",
@@ -83,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "integration_hub.urls"
@@ -108,7 +118,7 @@ TEMPLATES = [
 # the writer, IMMEDIATE transactions take the write lock up front (no deadlock on upgrade),
 # and the busy timeout waits for the lock instead of failing with "database is locked".
 SQLITE_OPTIONS = {
-    "timeout": env.int("INTEGRATION_HUB_SQLITE_TIMEOUT", default=30),
+    "timeout": env.int("INTEGRATION_HUB_SQLITE_TIMEOUT", default=30, minimum=0),
     "transaction_mode": "IMMEDIATE",
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
 }
@@ -136,15 +146,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Tokens, sessions, rate-limit buckets and breaker state are shared by every worker
 # process: in Redis when it is configured, otherwise in the database.
-CONNECTOR_STATE_BACKEND = env.str(
-    "INTEGRATION_HUB_CONNECTOR_STATE_BACKEND", default="redis" if REDIS_URL else "database"
+CONNECTOR_STATE_BACKEND = env.choice(
+    "INTEGRATION_HUB_CONNECTOR_STATE_BACKEND", "redis" if REDIS_URL else "database", ("database", "redis")
 )
 
 Q_CLUSTER = {
     "name": "integration_hub",
-    "workers": env.int("INTEGRATION_HUB_Q_WORKERS", default=2),
-    "timeout": env.int("INTEGRATION_HUB_Q_TIMEOUT", default=300),
-    "retry": env.int("INTEGRATION_HUB_Q_RETRY", default=420),
+    "workers": env.int("INTEGRATION_HUB_Q_WORKERS", default=2, minimum=1),
+    "timeout": env.int("INTEGRATION_HUB_Q_TIMEOUT", default=300, minimum=1),
+    "retry": env.int("INTEGRATION_HUB_Q_RETRY", default=420, minimum=1),
     "max_attempts": 3,
     "ack_failures": False,
     "catch_up": False,
@@ -172,23 +182,45 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (django-axes, integration_hub/login_throttle.py): a user name is locked out
+# from one address after this many wrong passwords, for this many minutes; a superuser unlocks it
+# earlier under Axes › Access attempts. Only the proxies listed may say where a request came from.
+INTEGRATION_HUB_LOGIN_FAILURE_LIMIT = env.int("INTEGRATION_HUB_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES = env.int(
+    "INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES", default=30, minimum=1
+)
+INTEGRATION_HUB_TRUSTED_PROXIES = env.list("INTEGRATION_HUB_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out pair is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = INTEGRATION_HUB_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=INTEGRATION_HUB_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Logs name the user and the address only; no start-up banner in every command's output.
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "integration_hub.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "integration_hub.login_throttle.locked_out"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Language and time -------------------------------------------------------------------
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_CODE = env.choice("LANGUAGE_CODE", "zh-hans", [code for code, _name in LANGUAGES])
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+TIME_ZONE = env.time_zone("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = env.path("STATIC_ROOT", "staticfiles", BASE_DIR)
 # Whitenoise serves from here once `collectstatic` ran (production); in development it
 # serves straight from the apps (WHITENOISE_USE_FINDERS) and only needs the folder to exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -210,35 +242,41 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Mail (alerts) -----------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+EMAIL_CONFIG = env.email_url("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="integration-hub@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Connectors --------------------------------------------------------------------------
-INTEGRATION_HUB_HTTP_TIMEOUT = env.float("INTEGRATION_HUB_HTTP_TIMEOUT", default=120.0)
-INTEGRATION_HUB_HTTP_MAX_RETRIES = env.int("INTEGRATION_HUB_HTTP_MAX_RETRIES", default=4)
-INTEGRATION_HUB_RETRY_BASE_SECONDS = env.float("INTEGRATION_HUB_RETRY_BASE_SECONDS", default=1.0)
-INTEGRATION_HUB_RETRY_CAP_SECONDS = env.float("INTEGRATION_HUB_RETRY_CAP_SECONDS", default=30.0)
+INTEGRATION_HUB_HTTP_TIMEOUT = env.float("INTEGRATION_HUB_HTTP_TIMEOUT", default=120.0, minimum=0)
+INTEGRATION_HUB_HTTP_MAX_RETRIES = env.int("INTEGRATION_HUB_HTTP_MAX_RETRIES", default=4, minimum=0)
+INTEGRATION_HUB_RETRY_BASE_SECONDS = env.float("INTEGRATION_HUB_RETRY_BASE_SECONDS", default=1.0, minimum=0)
+INTEGRATION_HUB_RETRY_CAP_SECONDS = env.float("INTEGRATION_HUB_RETRY_CAP_SECONDS", default=30.0, minimum=0)
 
 # --- Operations console ------------------------------------------------------------------
 # A connector's circuit breaker opens after this many failed calls in a row (each call after
 # its retries) and lets one probe through after the cool-down.
-INTEGRATION_HUB_BREAKER_FAIL_MAX = env.int("INTEGRATION_HUB_BREAKER_FAIL_MAX", default=5)
-INTEGRATION_HUB_BREAKER_RESET_SECONDS = env.float("INTEGRATION_HUB_BREAKER_RESET_SECONDS", default=60.0)
+INTEGRATION_HUB_BREAKER_FAIL_MAX = env.int("INTEGRATION_HUB_BREAKER_FAIL_MAX", default=5, minimum=1)
+INTEGRATION_HUB_BREAKER_RESET_SECONDS = env.float(
+    "INTEGRATION_HUB_BREAKER_RESET_SECONDS", default=60.0, minimum=0
+)
 # Alert mails: a flow failing this many runs in a row; queued tasks waiting this long.
-INTEGRATION_HUB_ALERT_FAILED_RUNS = env.int("INTEGRATION_HUB_ALERT_FAILED_RUNS", default=3)
-INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int("INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES", default=15)
+INTEGRATION_HUB_ALERT_FAILED_RUNS = env.int("INTEGRATION_HUB_ALERT_FAILED_RUNS", default=3, minimum=1)
+INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int(
+    "INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES", default=15, minimum=0
+)
 # The console's address as people reach it (https://hub.example.com): links in alert messages.
 INTEGRATION_HUB_PUBLIC_BASE_URL = env.str("INTEGRATION_HUB_PUBLIC_BASE_URL", default="")
 # Days of documents the scheduled reconciliation compares (up to yesterday).
-INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7)
+INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7, minimum=0)
 # Successful record logs are deleted after this many days; failures stay until resolved.
-INTEGRATION_HUB_RECORD_RETENTION_DAYS = env.int("INTEGRATION_HUB_RECORD_RETENTION_DAYS", default=30)
+INTEGRATION_HUB_RECORD_RETENTION_DAYS = env.int(
+    "INTEGRATION_HUB_RECORD_RETENTION_DAYS", default=30, minimum=0
+)
 # Webhook signing secrets: any of them verifies a delivery (two while rotating); empty: webhook off.
 # Development (DEBUG) falls back to a secret derived from the development keys, so the demo's
 # simulated CRM can push its changes; production has no webhook until secrets are set.
-INTEGRATION_HUB_WEBHOOK_SECRETS = env.list("INTEGRATION_HUB_WEBHOOK_SECRETS", default=[]) or (
+INTEGRATION_HUB_WEBHOOK_SECRETS = env.list("INTEGRATION_HUB_WEBHOOK_SECRETS") or (
     [dev_webhook_secret(_dev_keys)] if DEBUG else []
 )
 
@@ -255,7 +293,7 @@ LOGGING = {
             "filters": ["redact_secrets"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
     },

@@ -1,38 +1,11 @@
 """Production settings: refuse to start without secrets, and pass Django's deployment check."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-CONFIG_VARS = (
-    # Set by the browser tests for Playwright's event loop; production never has it.
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "SECRET_KEY",
-    "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS",
-    "ALLOWED_HOSTS",
-    "DEBUG",
-    "DATABASE_URL",
-)
-
-
-def run(args, tmp_path, **env):
-    base = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
-    base.update(
-        DJANGO_SETTINGS_MODULE="integration_hub.settings",
-        INTEGRATION_HUB_DATA_DIR=str(tmp_path),
-        DEBUG="false",
-        **env,
-    )
-    return subprocess.run(
-        [sys.executable, *args], cwd=PROJECT_DIR, env=base, capture_output=True, text=True, timeout=120
-    )
-
-
-SETUP = ["-c", "import django; django.setup()"]
+from tests.integration_hub.processes import PROJECT_DIR, SETUP, run
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -49,17 +22,18 @@ def test_production_refuses_to_start_without_credential_keys(tmp_path):
 
 def test_production_never_writes_development_keys(tmp_path):
     run(SETUP, tmp_path)
-    assert not (tmp_path / "dev-keys.json").exists()
+    assert not (tmp_path / "var" / "dev-keys.json").exists()
 
 
-def test_deployment_check_passes_on_production_settings(tmp_path):
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        tmp_path,
+def test_deployment_check_passes_on_production_settings_once_set_up(tmp_path):
+    production = dict(
         SECRET_KEY="k3-Fx-" + "q8Zr2vN5mT7wX1cB4yH6jL9pD0sG3aE" * 2,
         INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="hub.example.com",
     )
+    # The static files must be collected first: without them every page fails (test_checks.py).
+    assert run(["manage.py", "collectstatic", "--noinput", "-v0"], tmp_path, **production).returncode == 0
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 

@@ -27,7 +27,18 @@ def test_check_deploy_reports_no_issue_at_warning_level(tmp_path):
     }
     env.pop("DEBUG", None)
     env.update(
-        PRODUCTION, INTEGRATION_HUB_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="integration_hub.settings"
+        PRODUCTION,
+        INTEGRATION_HUB_DATA_DIR=str(tmp_path),
+        STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_SETTINGS_MODULE="integration_hub.settings",
+    )
+    # Production serves collected static files; without them the deployment check fails (E001).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        timeout=120,
     )
 
     done = subprocess.run(
