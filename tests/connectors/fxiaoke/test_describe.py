@@ -22,6 +22,7 @@ def test_it_reads_the_documented_describe_shape():
         "active": True,
         "options": [],
         "target_api_name": None,
+        "decimal_places": 2,
     }
     assert fields["field_Ab12c__c"]["active"] is False
 
