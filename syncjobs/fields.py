@@ -1,5 +1,7 @@
 """Model fields that keep secrets out of the database and stored payloads in clear."""
 
+import re
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -51,7 +53,51 @@ class EncryptedTextField(models.TextField):
         return ""
 
 
-class RedactedJSONField(models.JSONField):
+# PostgreSQL's jsonb cannot hold U+0000 ("unsupported Unicode escape sequence"), and a CRM
+# record may carry one: the whole batch holding it would fail to store. Strings are stored
+# with NUL written as ESCAPE + "0" (and ESCAPE itself as ESCAPE + "e"), on every database
+# alike, and read back unchanged, so the engine still sees the NUL and fails that record alone.
+ESCAPE = "\ue000"  # a private-use character
+_ESCAPED = re.compile(ESCAPE + "([0e])")
+
+
+def escape_nul(value):
+    """``value`` with every NUL in its strings (keys included) escaped for storage."""
+    if isinstance(value, str):
+        if "\x00" in value or ESCAPE in value:
+            return value.replace(ESCAPE, ESCAPE + "e").replace("\x00", ESCAPE + "0")
+        return value
+    if isinstance(value, dict):
+        return {escape_nul(key): escape_nul(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [escape_nul(item) for item in value]
+    return value
+
+
+def unescape_nul(value):
+    """The inverse of ``escape_nul``."""
+    if isinstance(value, str):
+        if ESCAPE in value:
+            return _ESCAPED.sub(lambda m: "\x00" if m.group(1) == "0" else ESCAPE, value)
+        return value
+    if isinstance(value, dict):
+        return {unescape_nul(key): unescape_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unescape_nul(item) for item in value]
+    return value
+
+
+class RemoteJSONField(models.JSONField):
+    """JSON that came from a remote system: any text it holds, NUL included, is stored."""
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(escape_nul(value))
+
+    def from_db_value(self, value, expression, connection):
+        return unescape_nul(super().from_db_value(value, expression, connection))
+
+
+class RedactedJSONField(RemoteJSONField):
     """JSON whose secret-looking keys and values are redacted on their way to the database.
 
     Redacting in ``get_prep_value`` also covers ``bulk_create`` and ``update``, which skip

@@ -11,6 +11,7 @@ from django.db.models import F
 
 from integration_hub import bulk
 from syncjobs.engine import batches, dependencies, writeback
+from syncjobs.mapping.errors import visible
 from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
 
 # Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.
@@ -54,10 +55,10 @@ def record_rows(ctx, run, items, now):
             flow=ctx.flow,
             mapping_version=ctx.version,
             source_id=item.record.id,
-            source_number=(item.record.number or "")[:128],
+            source_number=visible(item.record.number or "")[:128],  # a NUL fits no text column
             source_modified_at=item.record.modified_at,
             target_id=(item.target.id if item.target else "")[:128],
-            target_number=((item.target.number or "") if item.target else "")[:128],
+            target_number=visible((item.target.number or "") if item.target else "")[:128],
             action=item.action or RecordAction.SKIP,
             status=item.status,
             attempts=item.attempts,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.fields import RemoteJSONField
+
 
 class BatchStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -27,11 +29,11 @@ class SyncBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING
     )
-    records = models.JSONField(_("source records"), default=list, blank=True)
-    source_ids = models.JSONField(_("source IDs"), default=list, blank=True)
+    records = RemoteJSONField(_("source records"), default=list, blank=True)
+    source_ids = RemoteJSONField(_("source IDs"), default=list, blank=True)
     record_count = models.PositiveIntegerField(_("records"), default=0)
     last_modified_at = models.DateTimeField(_("latest source change"), null=True, blank=True)
-    last_ids = models.JSONField(_("records at the latest change"), default=list, blank=True)
+    last_ids = RemoteJSONField(_("records at the latest change"), default=list, blank=True)
     claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.fields import RemoteJSONField
+
 
 class WriteBackStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -28,7 +30,7 @@ class WriteBack(models.Model):
     )
     object_name = models.CharField(_("object"), max_length=100)
     record_id = models.CharField(_("record ID"), max_length=128)
-    values = models.JSONField(_("values"), default=dict)
+    values = RemoteJSONField(_("values"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=WriteBackStatus.choices, default=WriteBackStatus.PENDING
     )
