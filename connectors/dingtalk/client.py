@@ -8,13 +8,10 @@ refuses it otherwise). The access token and secret are never logged nor put in e
 import time
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
-
 from connectors.dingtalk import errors
 from connectors.dingtalk.signing import signed_url
-from connectors.errors import PermanentError
 from connectors.http import HttpTransport
-from connectors.textfit import fit
+from connectors.robots import fit, json_answer, with_keyword
 
 # The documented limit is on the message; 20000 bytes is recalled, not verified [uncertain],
 # so stay well under it.
@@ -58,24 +55,9 @@ class DingtalkRobot:
         self.transport.close()
 
 
-def with_keyword(text, keywords):
-    """``text``, with the first keyword added at its start when it contains none."""
-    if not keywords or any(word in text for word in keywords):
-        return text
-    return f"{keywords[0]}\n\n{text}"
-
-
 def _answer(response):
-    try:
-        answer = response.json()
-    except ValueError:
-        raise PermanentError(
-            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
-            % {"platform": "钉钉", "status": response.status_code},
-            system=errors.SYSTEM,
-            code=response.status_code,
-        ) from None
-    code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
+    answer = json_answer(response, "钉钉", errors.SYSTEM)
+    code = answer.get("errcode", -1)
     if code != 0:
-        raise errors.error_for(code, str(answer.get("errmsg", "")) if isinstance(answer, dict) else "")
+        raise errors.error_for(code, str(answer.get("errmsg", "")))
     return answer

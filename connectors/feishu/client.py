@@ -10,13 +10,10 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
-
-from connectors.errors import PermanentError
 from connectors.feishu import errors
 from connectors.feishu.signing import sign
 from connectors.http import HttpTransport
-from connectors.textfit import fit
+from connectors.robots import fit, json_answer, with_keyword
 
 MAX_MARKDOWN_BYTES = 16 * 1024  # of a 20 KB body, leaving room for the card and JSON escapes
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
@@ -44,7 +41,9 @@ class FeishuBot:
 
     def send_markdown(self, title, text, tone="info"):
         """Post a card titled ``title`` with ``text`` (飞书's markdown); returns the answer."""
-        text = fit(_with_keyword(title, text, self.config.keywords), MAX_MARKDOWN_BYTES)
+        text = fit(
+            with_keyword(text, self.config.keywords, also_in=title, separator="\n"), MAX_MARKDOWN_BYTES
+        )
         body = {"msg_type": "interactive", "card": card(title, text, tone)}
         if self.config.secret:
             timestamp = str(int(self.config.clock()))
@@ -69,24 +68,8 @@ def card(title, text, tone="info"):
     }
 
 
-def _with_keyword(title, text, keywords):
-    if not keywords or any(word in title + text for word in keywords):
-        return text
-    return f"{keywords[0]}\n{text}"
-
-
 def _answer(response):
-    try:
-        answer = response.json()
-    except ValueError:
-        raise PermanentError(
-            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
-            % {"platform": "飞书", "status": response.status_code},
-            system=errors.SYSTEM,
-            code=response.status_code,
-        ) from None
-    if not isinstance(answer, dict):
-        raise PermanentError(gettext("飞书 answered in an unexpected shape"), system=errors.SYSTEM)
+    answer = json_answer(response, "飞书", errors.SYSTEM)
     # Current replies carry code/msg; older ones StatusCode/StatusMessage: accept either.
     code = answer.get("code", answer.get("StatusCode", -1))
     if code != 0:

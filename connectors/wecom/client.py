@@ -7,11 +7,8 @@ the robot's only credential: it is never logged (the transport logs no URLs) nor
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
-
-from connectors.errors import PermanentError
 from connectors.http import HttpTransport
-from connectors.textfit import fit
+from connectors.robots import fit, json_answer
 from connectors.wecom import errors
 
 MAX_MARKDOWN_BYTES = 4096
@@ -45,16 +42,8 @@ class WecomRobot:
 
 
 def _answer(response):
-    try:
-        answer = response.json()
-    except ValueError:
-        raise PermanentError(
-            gettext("%(platform)s answered HTTP %(status)s without JSON; check the webhook URL")
-            % {"platform": "企业微信", "status": response.status_code},
-            system=errors.SYSTEM,
-            code=response.status_code,
-        ) from None
-    code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
+    answer = json_answer(response, "企业微信", errors.SYSTEM)
+    code = answer.get("errcode", -1)
     if code != 0:
-        raise errors.error_for(code, str(answer.get("errmsg", "")) if isinstance(answer, dict) else "")
+        raise errors.error_for(code, str(answer.get("errmsg", "")))
     return answer
