@@ -267,6 +267,8 @@ INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int(
 )
 # The console's address as people reach it (https://hub.example.com): links in alert messages.
 INTEGRATION_HUB_PUBLIC_BASE_URL = env.str("INTEGRATION_HUB_PUBLIC_BASE_URL", default="")
+# Bearer token a Prometheus server sends to /metrics; empty: only staff logins see the metrics.
+INTEGRATION_HUB_METRICS_TOKEN = env.str("INTEGRATION_HUB_METRICS_TOKEN", default="")
 # Days of documents the scheduled reconciliation compares (up to yesterday).
 INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7, minimum=0)
 # Successful record logs are deleted after this many days; failures stay until resolved.

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from syncjobs.views import webhook
+from syncjobs.views import metrics, webhook
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/console/", include("syncjobs.console.urls")),
     path("admin/", admin.site.urls),
     path("hooks/sync/", webhook.receive, name="sync-webhook"),
+    path("metrics", metrics.scrape, name="metrics"),
 ]
 
 if settings.SANDBOX_ENABLED:

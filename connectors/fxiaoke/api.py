@@ -6,10 +6,18 @@ import logging
 from django.conf import settings
 from django.utils.translation import gettext
 
-from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
+from connectors import refusals
+from connectors.errors import OutcomeUnknownError, PermanentError, RateLimitedError, TransientError
 from connectors.fxiaoke import paths
 from connectors.fxiaoke.config import TOKEN_RATE_PERIOD_SECONDS
-from connectors.fxiaoke.errors import SYSTEM, TOKEN_EXPIRED_CODES, error_code, error_from_reply
+from connectors.fxiaoke.errors import (
+    QUOTA_CODES,
+    RATE_LIMIT_CODES,
+    SYSTEM,
+    TOKEN_EXPIRED_CODES,
+    error_code,
+    error_from_reply,
+)
 from connectors.fxiaoke.ratelimit import RateGate
 from connectors.fxiaoke.token import TokenKeeper
 from connectors.guard import CallGuard
@@ -60,10 +68,17 @@ class FxiaokeApi:
         with self.gate.call(bucket, *self._budget(path), hold_seconds=self._longest_call_seconds()):
             # Counted before sending: the CRM may charge a call whose answer never arrives.
             self.state.count_call(self.config.connector_key, path)
-            response = self.transport.post_json(
-                self.config.url(path), json=body, is_write=is_write, operation=path
-            )
-        return self._parse(response, path, is_write)
+            try:
+                response = self.transport.post_json(
+                    self.config.url(path), json=body, is_write=is_write, operation=path
+                )
+            except RateLimitedError:
+                refusals.count(self.state, self.config.connector_key, path)
+                raise
+        reply = self._parse(response, path, is_write)
+        if error_code(reply) in RATE_LIMIT_CODES | QUOTA_CODES:
+            refusals.count(self.state, self.config.connector_key, path)
+        return reply
 
     def _longest_call_seconds(self):
         """How long one call can last: connecting and reading, each up to the timeout."""

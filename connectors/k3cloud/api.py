@@ -14,7 +14,8 @@ from http.cookiejar import DefaultCookiePolicy
 
 from django.utils.translation import gettext as _
 
-from connectors.errors import AuthenticationError, OutcomeUnknownError
+from connectors import refusals
+from connectors.errors import AuthenticationError, OutcomeUnknownError, RateLimitedError
 from connectors.guard import CallGuard
 from connectors.http import HttpTransport
 from connectors.k3cloud.auth import (
@@ -40,6 +41,8 @@ from connectors.k3cloud.session import SharedSession
 from connectors.redaction import redact_text
 
 logger = logging.getLogger(__name__)
+# MsgCode 14 (``CallLimitError``): the ERP refused the call for its call limit and did nothing.
+CALL_LIMIT_CODE = 14
 
 
 class ApiCore:
@@ -139,10 +142,16 @@ class ApiCore:
             headers.update(signed_headers(self.config, url, self.clock()))
         headers.update(session_headers(session))
         self.state.count_call(self.config.connector_key, operation)
-        response = self.transport.post_json(
-            url, json=body, headers=headers, is_write=is_write, operation=operation
-        )
+        try:
+            response = self.transport.post_json(
+                url, json=body, headers=headers, is_write=is_write, operation=operation
+            )
+        except RateLimitedError:
+            refusals.count(self.state, self.config.connector_key, operation)
+            raise
         payload = _decode(response, operation, is_write, url)
+        if _msg_code(payload) == CALL_LIMIT_CODE:
+            refusals.count(self.state, self.config.connector_key, operation)
         if self.signed:
             self.session.capture(response.cookies.get(SESSION_COOKIE), _other_cookies(response), sent=session)
         return payload, response

@@ -53,6 +53,9 @@ class FlowOptions:
     - ``verify_base_data``: K3Cloud targets check every base-data reference (IsVerifyBaseDataField),
       so a number the ERP does not have fails the record, naming the field; ``false`` lets the
       ERP leave such a field blank and save the record anyway (its own default).
+    - ``lag_threshold_minutes``: how far behind its source the flow may fall before the
+      dashboard stops calling it healthy and the lag alert counts; 0 (the default) means three
+      schedule intervals (``syncjobs.queries.lag``).
     """
 
     max_attempts: int = 5
@@ -71,6 +74,7 @@ class FlowOptions:
     time_zone: str = field(default_factory=_time_zone)
     dry_run_limit: int = 20
     verify_base_data: bool = True
+    lag_threshold_minutes: float = 0
 
     @classmethod
     def of(cls, flow):
@@ -90,6 +94,7 @@ class FlowOptions:
         _whole("page_size", self.page_size, low=0, high=MAX_PAGE_SIZE)
         for name in ("retry_base_seconds", "retry_cap_seconds", "overlap_seconds", "lease_seconds"):
             _number(name, getattr(self, name))
+        _minutes("lag_threshold_minutes", self.lag_threshold_minutes)
         _choice("audited_update", self.audited_update, AUDITED_UPDATE_RULES)
         _choice("on_source_deleted", self.on_source_deleted, DELETED_RULES)
         for name in ("audited_only", "compare_before_update", "parent_sync", "verify_base_data"):
@@ -128,6 +133,13 @@ def _number(name, value):
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise OptionsError(
             _("Flow option “%(name)s” must be a number of seconds, 0 or more.") % {"name": name}
+        )
+
+
+def _minutes(name, value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise OptionsError(
+            _("Flow option “%(name)s” must be a number of minutes, 0 or more.") % {"name": name}
         )
 
 

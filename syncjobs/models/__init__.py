@@ -5,6 +5,7 @@ from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
 from syncjobs.models.intervention import InterventionKind, RecordIntervention
+from syncjobs.models.lag import LagExcess
 from syncjobs.models.notify import (
     AlertRule,
     AlertState,
@@ -54,6 +55,7 @@ __all__ = [
     "FieldMapping",
     "FlowLease",
     "InterventionKind",
+    "LagExcess",
     "MappingVersion",
     "Operation",
     "ParentWait",

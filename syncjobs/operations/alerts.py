@@ -2,10 +2,12 @@
 most once per cause per hour, with a recovery message when the cause clears.
 
 Causes: a flow whose last N runs all failed, a flow with records needing attention (failed or
-given up on), a connector whose circuit breaker is open, a connector whose daily quota is used
-up or nearly so, the latest reconciliation of a connector pair finding differences, and queued
-tasks that stopped moving (the oldest has waited too long). Each is one function registered with ``@cause(kind, label)`` that takes
-the ``Check`` and returns ``Alert``s: a new cause plugs in by writing that one function.
+given up on), a flow behind its source past its lag threshold for ten minutes
+(``lag_alerts``), a connector whose circuit breaker is open, a connector whose daily quota is
+used up or nearly so, the latest reconciliation of a connector pair finding differences, and
+queued tasks that stopped moving (the oldest has waited too long). Each is one function
+registered with ``@cause(kind, label)`` that takes the ``Check`` and returns ``Alert``s: a new
+cause plugs in by writing that one function.
 
 The check runs on a schedule; the right to send a cause is claimed with a compare-and-set on
 its ``AlertNotice`` row, so two checks never send it twice. Messages to channels are queued
@@ -37,7 +39,7 @@ from syncjobs.models import (
     SyncRecord,
     SyncRun,
 )
-from syncjobs.operations import mail
+from syncjobs.operations import lag_alerts, mail
 from syncjobs.operations.notify import outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age
@@ -274,6 +276,7 @@ cause("flow-failing", gettext_lazy("Failed runs in a row"))(
 cause("records-attention", gettext_lazy("Records needing attention"))(
     lambda check: records_needing_attention()
 )
+cause("lag", gettext_lazy("Lag over threshold"))(lambda check: lag_alerts.lagging_flows(check.now))
 cause("breaker-open", gettext_lazy("Circuit breaker open"))(
     lambda check: open_breakers(check.connectors, check.state)
 )

@@ -1,6 +1,9 @@
 """What the admin index shows: each flow's health, records per day, API calls against quotas,
 how long the oldest queued task has waited, and the alert messages that could not be sent.
 
+A flow's health weighs its lag (``syncjobs.queries.lag``: the age of the oldest source change
+not yet written) against its threshold: a flow further behind than that is not healthy.
+
 Every figure comes from a fixed number of queries: a handful for all flows together, plus a
 few per connector (breaker and call counters live in the shared state), never one per flow
 or per run.
@@ -11,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,10 +22,11 @@ from django.utils.translation import gettext
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import Connector, ParentWait, RunStatus, SyncFlow, SyncRun
+from syncjobs.models import Connector, RunStatus, SyncFlow, SyncRun
 from syncjobs.operations import charts, control
 from syncjobs.operations.notify import outbox
 from syncjobs.operations.queue import oldest_queued_age
+from syncjobs.queries import lag as lag_figures
 
 CHART_DAYS = 30
 CALL_DAYS = 7
@@ -34,11 +38,25 @@ class FlowHealth:
     flow: SyncFlow
     last_status: str | None
     last_success_at: object
-    lag: timedelta | None
+    figures: lag_figures.FlowLag
     failures_24h: int
-    waiting: int
     paused: bool
     breakers: list  # [(connector, state name)]
+
+    @property
+    def lag(self):
+        """The age of the oldest source change not yet written (None: never ran)."""
+        return self.figures.lag
+
+    @property
+    def waiting(self):
+        """Records waiting for a parent record."""
+        return self.figures.records_waiting
+
+    @property
+    def behind(self):
+        """Further behind the source than the flow's lag threshold."""
+        return self.figures.behind
 
     @property
     def last_status_label(self):
@@ -52,10 +70,13 @@ class FlowHealth:
 
     @property
     def level(self):
-        """``bad`` (last run failed, failures today, breaker open), ``warn`` or ``ok``."""
+        """``bad`` (last run failed, failures today, breaker open), ``warn`` (behind its lag
+        threshold, waiting records, paused, never ran) or ``ok``."""
         if self.last_status == RunStatus.FAILED or self.failures_24h or self.breaker_state == "open":
             return "bad"
-        if self.waiting or self.paused or self.breaker_state == "half_open" or self.last_status is None:
+        if self.behind or self.waiting or self.paused or self.breaker_state == "half_open":
+            return "warn"
+        if self.last_status is None:
             return "warn"
         return "ok"
 
@@ -110,35 +131,33 @@ def _chart_title():
 
 
 def flow_health(now, connectors, breakers):
-    """One ``FlowHealth`` per flow: four queries for all of them."""
+    """One ``FlowHealth`` per flow: six queries for all of them."""
     finished = SyncRun.objects.filter(flow=OuterRef("pk"), status__in=FINISHED).order_by("-id")
-    caught_up = finished.exclude(status=RunStatus.FAILED).exclude(options__has_key="ids")
-    flows = SyncFlow.objects.annotate(
-        last_status=Subquery(finished.values("status")[:1]),
-        last_success_at=Subquery(finished.filter(status=RunStatus.SUCCEEDED).values("finished_at")[:1]),
-        caught_up_to=Subquery(caught_up.values("started_at")[:1]),
-    ).order_by("name")
+    flows = list(
+        lag_figures.with_read_up_to(SyncFlow.objects.order_by("name")).annotate(
+            last_status=Subquery(finished.values("status")[:1]),
+            last_success_at=Subquery(finished.filter(status=RunStatus.SUCCEEDED).values("finished_at")[:1]),
+        )
+    )
+    lags = lag_figures.figures(now, flows)
     failures = dict(
         SyncRun.objects.filter(queued_at__gte=now - timedelta(hours=24), failed_count__gt=0)
         .values("flow_id")
         .annotate(n=Sum("failed_count"))
         .values_list("flow_id", "n")
     )
-    waiting = dict(ParentWait.objects.values("flow_id").annotate(n=Count("id")).values_list("flow_id", "n"))
     paused = set(control.held_runs().values_list("flow_id", flat=True))
-    return [_health(flow, now, failures, waiting, paused, connectors, breakers) for flow in flows]
+    return [_health(flow, lags[flow.pk], failures, paused, connectors, breakers) for flow in flows]
 
 
-def _health(flow, now, failures, waiting, paused, connectors, breakers):
-    synced_up_to = flow.caught_up_to or flow.watermark
+def _health(flow, figures, failures, paused, connectors, breakers):
     ids = dict.fromkeys([flow.source_connector_id, flow.target_connector_id])
     return FlowHealth(
         flow=flow,
         last_status=flow.last_status,
         last_success_at=flow.last_success_at,
-        lag=now - synced_up_to if synced_up_to else None,
+        figures=figures,
         failures_24h=failures.get(flow.pk, 0),
-        waiting=waiting.get(flow.pk, 0),
         paused=flow.pk in paused,
         breakers=[(connectors[pk], breakers[pk]) for pk in ids if pk in connectors],
     )

@@ -1,9 +1,10 @@
 """The dashboard on the admin index: flow health, records per day, API calls, queue age."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -171,3 +172,34 @@ def test_finance_reviewers_see_the_dashboard_and_staff_without_a_role_do_not(
 
     assert 'id="operations-dashboard"' in finance_client.get(INDEX).content.decode()
     assert 'id="operations-dashboard"' not in staff_client.get(INDEX).content.decode()
+
+
+def test_a_flow_25_minutes_behind_on_a_five_minute_schedule_is_not_healthy(admin_client_csrf, crm, erp):
+    now = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+    behind = make_flow("orders", enabled=True, schedule_minutes=5)
+    current = make_flow("customers", enabled=True, schedule_minutes=5)
+    with time_machine.travel(now, tick=False):
+        finished(behind, RunStatus.SUCCEEDED, minutes_ago=25)
+        finished(current, RunStatus.SUCCEEDED, minutes_ago=4)
+        admin_client_csrf.cookies["django_language"] = "zh-hans"
+
+        page = admin_client_csrf.get(INDEX, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    level, cells = row(page, "orders")
+    assert level == "warn" and "健康" not in cells and "落后" in cells
+    assert "<strong>25 分钟</strong>" in cells and "阈值：15 分钟" in cells
+    level, cells = row(page, "customers")
+    assert level == "ok" and "健康" in cells
+
+
+@time_machine.travel(datetime(2026, 12, 4, 2, 0, tzinfo=UTC), tick=False)
+def test_the_lag_and_runs_waiting_come_from_the_lag_figures(crm, erp):
+    now = timezone.now()
+    flow = make_flow("customers", enabled=True, schedule_minutes=10)
+    finished(flow, RunStatus.SUCCEEDED, minutes_ago=8)
+    make_run(flow, status=RunStatus.QUEUED, queued_at=now - timedelta(minutes=3))
+
+    health = dashboard.build(now).flows[0]
+
+    assert health.lag == timedelta(minutes=8) and health.figures.threshold == timedelta(minutes=30)
+    assert health.figures.runs_waiting == 1 and not health.behind and health.level == "ok"

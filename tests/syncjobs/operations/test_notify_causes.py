@@ -73,15 +73,15 @@ def test_the_latest_reconciliation_with_differences_is_a_cause_until_a_clean_one
 
 
 def test_a_new_cause_plugs_in_with_one_function(integration_admin):
-    @cause("lag", "Lag over threshold")
-    def lagging(check):
-        return [Alert("lag:customers", "Customers is 3 hours behind", "…")]
+    @cause("disk-full", "Disk full")
+    def disk_full(check):
+        return [Alert("disk-full:db", "The database disk is full", "…")]
 
     try:
-        assert ("lag", "Lag over threshold") in cause_choices()
-        assert send_alerts() == ["lag:customers"]
+        assert ("disk-full", "Disk full") in cause_choices()
+        assert send_alerts() == ["disk-full:db"]
     finally:
-        del CAUSES["lag"]
+        del CAUSES["disk-full"]
 
 
 def test_the_daily_digest_goes_once_a_day_to_the_rules_that_want_it(sandbox, robots, settings):
