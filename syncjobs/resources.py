@@ -7,12 +7,15 @@ slug; their secrets are never part of any resource.
 
 import json
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from syncjobs.mapping import mapping_errors
 from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun, ValueMap, ValueMapEntry
+from syncjobs.resource_widgets import STRICT_WIDGETS, SlugWidget
 from syncjobs.services import flow_config
 from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
 
@@ -45,12 +48,47 @@ def _json_field(name, empty_factory=list):
 
 
 def _slug_field(name, model):
-    return fields.Field(
-        attribute=name, column_name=name, widget=widgets.ForeignKeyWidget(model, field="slug")
-    )
+    return fields.Field(attribute=name, column_name=name, widget=SlugWidget(model))
 
 
-class ConnectorResource(resources.ModelResource):
+def may_change(user, model):
+    """Whether ``user`` may change existing ``model`` objects; no user (a script, a test) may."""
+    if user is None:
+        return True
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+
+class HubResource(resources.ModelResource):
+    """Strict cell readers, and a row that would change an existing object needs *change*.
+
+    The admin lets anyone with *add* import; without this, such a user could rewrite every
+    flow and value map by importing a file that names them.
+    """
+
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, **STRICT_WIDGETS}
+
+    def before_import(self, dataset, **kwargs):
+        self._user = kwargs.get("user")
+
+    def permission_errors(self, instance):
+        """``{NON_FIELD_ERRORS: ...}`` when ``instance`` exists and the importing user may not change it."""
+        model = type(instance)
+        if instance.pk is None or may_change(getattr(self, "_user", None), model):
+            return {}
+        return {
+            NON_FIELD_ERRORS: ValidationError(
+                _("“%(object)s” exists already, and you may add %(models)s but not change them."),
+                params={"object": instance, "models": model._meta.verbose_name_plural},
+            )
+        }
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
+        super().validate_instance(instance, errors, validate_unique)
+
+
+class ConnectorResource(HubResource):
     """Connectors without their secrets: the receiving installation enters its own."""
 
     class Meta:
@@ -82,7 +120,7 @@ class ConnectorResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Field checks only: secrets are never in the file, so the model's "credential
         # required" rule would refuse every new connector; the admin form asks for them.
-        errors = dict(import_validation_errors or {})
+        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
         try:
             instance.clean_fields(exclude=[*Connector.SECRET_FIELDS, *errors])
         except ValidationError as exc:
@@ -91,7 +129,7 @@ class ConnectorResource(resources.ModelResource):
             raise ValidationError(errors)
 
 
-class SyncFlowResource(resources.ModelResource):
+class SyncFlowResource(HubResource):
     """One row per flow, with its mapping rows and value maps as JSON columns."""
 
     # A text field: spreadsheets give an empty cell back as None, which must become "".
@@ -154,6 +192,7 @@ class SyncFlowResource(resources.ModelResource):
     # --- import ---------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
         self._slugs_in_file = (
             {str(slug).strip() for slug in dataset["slug"]} if "slug" in dataset.headers else set()
         )
@@ -208,6 +247,14 @@ class SyncFlowResource(resources.ModelResource):
                 _("The mappings use value maps that are neither in the file nor installed: %(slugs)s."),
                 params={"slugs": ", ".join(missing)},
             )
+        changed = self._changed_value_maps(bundle)
+        if changed and not may_change(getattr(self, "_user", None), ValueMap):
+            errors["value_maps"] = ValidationError(
+                _(
+                    "The file changes value maps that exist already (%(slugs)s), and you may not change value maps."
+                ),
+                params={"slugs": ", ".join(changed)},
+            )
         unknown = [s for s in bundle["depends_on"] if s not in self._slugs_in_file and not _flow_exists(s)]
         if unknown or instance.slug in bundle["depends_on"]:
             errors["depends_on"] = ValidationError(
@@ -221,6 +268,15 @@ class SyncFlowResource(resources.ModelResource):
         used = set(flow_config.value_map_slugs(bundle["rows"]))
         installed = set(ValueMap.objects.filter(slug__in=used - in_file).values_list("slug", flat=True))
         return sorted(used - in_file - installed)
+
+    def _changed_value_maps(self, bundle):
+        installed = flow_config.export_value_maps([value_map["slug"] for value_map in bundle["value_maps"]])
+        installed = {value_map["slug"]: _comparable(value_map) for value_map in installed}
+        return sorted(
+            value_map["slug"]
+            for value_map in bundle["value_maps"]
+            if value_map["slug"] in installed and installed[value_map["slug"]] != _comparable(value_map)
+        )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors) or original.pk is None:
@@ -247,10 +303,17 @@ class SyncFlowResource(resources.ModelResource):
             flows[pk].depends_on.set(SyncFlow.objects.filter(slug__in=slugs))
 
 
-class ValueMapEntryResource(resources.ModelResource):
-    """Value maps one entry per row, so a long map fits any spreadsheet."""
+class ValueMapEntryResource(HubResource):
+    """Value maps one entry per row, so a long map fits any spreadsheet.
 
-    value_map = _slug_field("value_map", ValueMap)
+    No transaction spans the import. SQLite's transactions here take the write lock when they
+    begin, so the library's dry run inside one held it for as long as a 20,000-row file took to
+    check, and the workers' writes failed with "database is locked". The dry run writes nothing
+    (a map the file introduces is checked unsaved) and the confirmed import saves each row in
+    its own short transaction; importing the same file again skips the rows already saved.
+    """
+
+    value_map = fields.Field(attribute="value_map", column_name="value_map")
     value_map_name = fields.Field(attribute="value_map__name", column_name="value_map_name", readonly=True)
 
     class Meta:
@@ -259,17 +322,78 @@ class ValueMapEntryResource(resources.ModelResource):
         fields = ("value_map", "value_map_name", "source_value", "target_value", "note")
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
         clean_model_instances = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._maps = {}
+        self.fields["value_map"].widget = _MapBySlugWidget(self._maps)
+
     def before_import_row(self, row, **kwargs):
-        # A map named in the file but not installed yet is created with the file's name.
-        slug = str(row.get("value_map") or "").strip()
-        if slug and not ValueMap.objects.filter(slug=slug).exists():
-            ValueMap.objects.create(slug=slug, name=row.get("value_map_name") or slug)
+        # A map named in the file but not installed yet gets the file's name; saved only for real.
+        slug = _cell(row.get("value_map"))
+        if not slug or slug in self._maps:
+            return
+        value_map = ValueMap.objects.filter(slug=slug).first()
+        if value_map is None:
+            value_map = ValueMap(slug=slug, name=_cell(row.get("value_map_name")) or slug)
+            if not kwargs.get("dry_run"):
+                value_map.save()
+        self._maps[slug] = value_map
+
+    def get_instance(self, instance_loader, row):
+        value_map = self._maps.get(_cell(row.get("value_map")))
+        if value_map is None or value_map.pk is None:
+            return None
+        return ValueMapEntry.objects.filter(
+            value_map=value_map, source_value=_cell(row.get("source_value"))
+        ).first()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
+        # An entry of a map this dry run introduces has no map id yet: its other fields are checked.
+        exclude = [*errors] + (["value_map"] if instance.value_map_id is None else [])
+        try:
+            instance.full_clean(
+                exclude=exclude, validate_unique=validate_unique and "value_map" not in exclude
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # The library wraps every dry run in a transaction to roll it back; this one writes nothing.
+        kwargs.pop("rollback_on_validation_errors", None)
+        collect_failed_rows = kwargs.pop("collect_failed_rows", False)
+        return self.import_data_inner(dataset, dry_run, raise_errors, False, collect_failed_rows, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if kwargs.get("dry_run"):
+            return super().import_row(row, instance_loader, **kwargs)
+        with transaction.atomic():
+            return super().import_row(row, instance_loader, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().select_related("value_map")
+
+
+class _MapBySlugWidget(widgets.Widget):
+    """A value map by slug, from the maps the import has looked up (unsaved in a dry run)."""
+
+    def __init__(self, maps):
+        super().__init__()
+        self.maps = maps
+
+    def clean(self, value, row=None, **kwargs):
+        slug = _cell(value)
+        if not slug:
+            raise ValueError(_("Name the value map (its slug) in every row."))
+        return self.maps[slug]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.slug if value is not None else ""
 
 
 class SyncRunResource(resources.ModelResource):
@@ -370,6 +494,14 @@ def _slugs(value):
 
 def _messages(exc):
     return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _comparable(value_map):
+    return {**value_map, "entries": sorted(value_map["entries"], key=lambda entry: entry["source_value"])}
+
+
+def _cell(value):
+    return "" if value is None else str(value).strip()
 
 
 def _flow_exists(slug):

@@ -152,7 +152,10 @@ def test_import_rejects_invalid_mappings_naming_the_row(configuration):
         ("mappings", '[{"target_path": "a", "colour": "red"}]', "Unknown keys"),
         ("value_maps", "[]", "neither in the file nor installed"),
         ("depends_on", "ghost-flow", "unknown flows"),
-        ("source_connector", "no-such-connector", "does not exist"),
+        ("source_connector", "no-such-connector", "There is no connector with the slug “no-such-connector”"),
+        ("batch_size", "abc", "“abc” is not a whole number"),
+        ("batch_size", "2.5", "“2.5” is not a whole number"),
+        ("enabled", "maybe", "“maybe” is neither yes nor no"),
     ],
 )
 def test_import_explains_hostile_cells(configuration, column, value, fragment):
