@@ -1,0 +1,54 @@
+"""Set-up mistakes end a command with one line that says what to do, and a non-zero exit status."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def manage(tmp_path, *args, **env):
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "INTEGRATION_HUB_", "REDIS"))
+    }
+    base.update(
+        DJANGO_SETTINGS_MODULE="integration_hub.settings",
+        INTEGRATION_HUB_DATA_DIR=str(tmp_path),
+        INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        LANGUAGE_CODE="en",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def one_line_refusal(result):
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "database"), [(["sync", "customers"], "default"), (["sandbox", "seed"], "sandbox")]
+)
+def test_a_command_run_before_setup_says_to_run_setup(tmp_path, args, database):
+    line = one_line_refusal(manage(tmp_path, *args))
+    assert f"The {database} database is not set up yet: run `python manage.py setup` first." in line
+
+
+def test_a_database_that_cannot_be_opened_is_named(tmp_path):
+    missing = tmp_path / "no-such-folder" / "hub.sqlite3"
+    line = one_line_refusal(manage(tmp_path, "sync", "customers", DATABASE_URL=f"sqlite:///{missing}"))
+    assert f"Cannot reach the database at {missing}" in line
