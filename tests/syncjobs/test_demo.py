@@ -1,9 +1,10 @@
 """``manage.py demo --no-serve`` end to end against a running sandbox server."""
 
+import logging
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_q.models import Schedule
 
 from sandbox.dataset import build_dataset
@@ -145,3 +146,28 @@ def test_served_demo_points_the_crm_sandbox_at_the_webhook(db, sandbox, settings
     assert switches["webhook_url"] == "http://127.0.0.1:8000/hooks/sync/"
     assert switches["webhook_secret"] == settings.INTEGRATION_HUB_WEBHOOK_SECRETS[0]
     assert switches["webhook_connector"] == CRM_SLUG
+
+
+def test_the_demo_exits_non_zero_when_its_flows_cannot_run(demo, sandbox):
+    for system in ("fxiaoke", "k3cloud"):
+        sandbox.set_faults(system, error_rate=1.0)
+
+    with pytest.raises(CommandError) as refused:
+        demo()
+
+    flows = SyncFlow.objects.filter(enabled=True).count()
+    assert f"{flows} flows could not run" in str(refused.value)
+    assert "See why above" in str(refused.value)
+
+
+def test_the_syncs_log_lines_go_to_a_file_not_over_the_summary(demo, settings, capfd):
+    root = logging.getLogger()
+    levels = [handler.level for handler in root.handlers]
+
+    output = demo()
+
+    log_file = settings.DATA_DIR / "demo.log"
+    assert f"The sync's details are written to {log_file}." in output
+    assert " INFO connectors.http " in log_file.read_text(encoding="utf-8")
+    assert " INFO " not in capfd.readouterr().err
+    assert [handler.level for handler in root.handlers] == levels
