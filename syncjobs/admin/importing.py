@@ -1,7 +1,7 @@
 """The admin's import pages: limits stated on the form, files it cannot read explained plainly.
 
 Changing existing objects by import needs the *change* permission; the resources check it row
-by row (``syncjobs.resources.HubResource``), since only they know which rows change something.
+by row (``syncjobs.resources.base.HubResource``), since only they know which rows change something.
 """
 
 from django import forms

@@ -213,3 +213,18 @@ def test_the_confirmed_value_map_import_commits_row_by_row():
     begins = [query for query in queries.captured_queries if query["sql"].upper().startswith("BEGIN")]
     # One short transaction per row, none around the whole file.
     assert len(begins) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flow_dry_run_opens_no_transaction_and_writes_nothing(flows):
+    dataset = flows
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    dataset = SyncFlowResource().export(SyncFlow.objects.none())
+    dataset.append([{**row, "slug": "customers-copy"}[header] for header in dataset.headers])
+
+    with CaptureQueriesContext(connection) as queries:
+        result = SyncFlowResource().import_data(dataset, dry_run=True)
+
+    assert [row.import_type for row in result.rows] == ["new"]
+    assert {query["sql"].split()[0].upper() for query in queries.captured_queries} == {"SELECT"}
+    assert not SyncFlow.objects.filter(slug="customers-copy").exists()

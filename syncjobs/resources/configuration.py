@@ -1,91 +1,28 @@
-"""Import and export: flow configurations by natural keys, and the audit trail for finance.
+"""Flow configurations by natural keys: connectors (without secrets), flows with their mappings, value maps.
 
 A flow row carries its mapping rows and the value maps they use as JSON columns, so one file
-moves a configuration from a test installation to production. Connectors are referenced by
-slug; their secrets are never part of any resource.
+moves a configuration from a test installation to production.
 """
 
-import json
-
-from django.contrib.auth import get_permission_codename
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from syncjobs.mapping import mapping_errors
-from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun, ValueMap, ValueMapEntry
-from syncjobs.resource_widgets import STRICT_WIDGETS, SlugWidget
+from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
+from syncjobs.resources.base import (
+    HubResource,
+    cell_text,
+    dump_json,
+    error_messages,
+    json_field,
+    may_change,
+    parse_json,
+    slug_field,
+)
 from syncjobs.services import flow_config
 from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
-
-
-class JSONValueWidget(widgets.Widget):
-    """Strict JSON in a cell: an empty cell is the field's empty value; anything else must parse."""
-
-    def __init__(self, empty_factory=list):
-        super().__init__(coerce_to_string=True)
-        self.empty_factory = empty_factory
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, list | dict):
-            return value
-        if value is None or str(value).strip() == "":
-            return self.empty_factory()
-        try:
-            return json.loads(value)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(_("Not valid JSON: %(error)s") % {"error": exc}) from exc
-
-    def render(self, value, obj=None, **kwargs):
-        return json.dumps(
-            value if value is not None else self.empty_factory(), ensure_ascii=False, sort_keys=True
-        )
-
-
-def _json_field(name, empty_factory=list):
-    return fields.Field(attribute=name, column_name=name, widget=JSONValueWidget(empty_factory))
-
-
-def _slug_field(name, model):
-    return fields.Field(attribute=name, column_name=name, widget=SlugWidget(model))
-
-
-def may_change(user, model):
-    """Whether ``user`` may change existing ``model`` objects; no user (a script, a test) may."""
-    if user is None:
-        return True
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
-
-
-class HubResource(resources.ModelResource):
-    """Strict cell readers, and a row that would change an existing object needs *change*.
-
-    The admin lets anyone with *add* import; without this, such a user could rewrite every
-    flow and value map by importing a file that names them.
-    """
-
-    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, **STRICT_WIDGETS}
-
-    def before_import(self, dataset, **kwargs):
-        self._user = kwargs.get("user")
-
-    def permission_errors(self, instance):
-        """``{NON_FIELD_ERRORS: ...}`` when ``instance`` exists and the importing user may not change it."""
-        model = type(instance)
-        if instance.pk is None or may_change(getattr(self, "_user", None), model):
-            return {}
-        return {
-            NON_FIELD_ERRORS: ValidationError(
-                _("“%(object)s” exists already, and you may add %(models)s but not change them."),
-                params={"object": instance, "models": model._meta.verbose_name_plural},
-            )
-        }
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
-        super().validate_instance(instance, errors, validate_unique)
 
 
 class ConnectorResource(HubResource):
@@ -115,7 +52,7 @@ class ConnectorResource(HubResource):
         )
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Field checks only: secrets are never in the file, so the model's "credential
@@ -136,12 +73,12 @@ class SyncFlowResource(HubResource):
     description = fields.Field(
         attribute="description", column_name="description", widget=widgets.CharWidget()
     )
-    source_connector = _slug_field("source_connector", Connector)
-    target_connector = _slug_field("target_connector", Connector)
-    match_keys = _json_field("match_keys")
-    post_actions = _json_field("post_actions")
-    source_filter = _json_field("source_filter")
-    options = _json_field("options", dict)
+    source_connector = slug_field("source_connector", Connector)
+    target_connector = slug_field("target_connector", Connector)
+    match_keys = json_field("match_keys")
+    post_actions = json_field("post_actions")
+    source_filter = json_field("source_filter")
+    options = json_field("options", dict)
     depends_on = fields.Field(column_name="depends_on")
     mappings = fields.Field(column_name="mappings")
     value_maps = fields.Field(column_name="value_maps")
@@ -172,22 +109,33 @@ class SyncFlowResource(HubResource):
         )
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
         clean_model_instances = True
 
     # --- export ---------------------------------------------------------------------
 
+    # A flow being imported carries the file's bundle: the preview shows it, as nothing is written yet.
+
     def dehydrate_depends_on(self, flow):
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return ",".join(sorted(bundle["depends_on"]))
         if flow.pk is None:
             return ""
         return ",".join(sorted(flow.depends_on.values_list("slug", flat=True)))
 
     def dehydrate_mappings(self, flow):
-        return _dump(snapshot_rows(flow) if flow.pk else [])
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return dump_json(bundle["rows"])
+        return dump_json(snapshot_rows(flow) if flow.pk else [])
 
     def dehydrate_value_maps(self, flow):
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return dump_json(bundle["value_maps"])
         rows = snapshot_rows(flow) if flow.pk else []
-        return _dump(flow_config.export_value_maps(flow_config.value_map_slugs(rows)))
+        return dump_json(flow_config.export_value_maps(flow_config.value_map_slugs(rows)))
 
     # --- import ---------------------------------------------------------------------
 
@@ -211,15 +159,15 @@ class SyncFlowResource(HubResource):
     def _read_bundle(self, row, errors):
         bundle = {"rows": [], "value_maps": [], "depends_on": []}
         readers = {
-            "mappings": ("rows", lambda cell: flow_config.normalise_rows(_parse_json(cell))),
-            "value_maps": ("value_maps", lambda cell: flow_config.normalise_value_maps(_parse_json(cell))),
+            "mappings": ("rows", lambda cell: flow_config.normalise_rows(parse_json(cell))),
+            "value_maps": ("value_maps", lambda cell: flow_config.normalise_value_maps(parse_json(cell))),
             "depends_on": ("depends_on", _slugs),
         }
         for column, (key, read) in readers.items():
             try:
                 bundle[key] = read(row.get(column))
             except (ValueError, ValidationError) as exc:
-                errors[column] = ValidationError(_messages(exc))
+                errors[column] = ValidationError(error_messages(exc))
         return bundle
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -290,6 +238,8 @@ class SyncFlowResource(HubResource):
         return current == {**bundle, "depends_on": sorted(bundle["depends_on"])}
 
     def after_save_instance(self, instance, row, **kwargs):
+        if self._dry_run:
+            return
         bundle = instance._bundle
         flow_config.apply_value_maps(bundle["value_maps"])
         flow_config.replace_mappings(instance, bundle["rows"])
@@ -298,19 +248,18 @@ class SyncFlowResource(HubResource):
 
     def after_import(self, dataset, result, **kwargs):
         # Dependencies are set last: a flow may depend on one further down the file.
+        if not self._dependencies:
+            return  # a dry run, or nothing saved
         flows = SyncFlow.objects.in_bulk(list(self._dependencies))
-        for pk, slugs in self._dependencies.items():
-            flows[pk].depends_on.set(SyncFlow.objects.filter(slug__in=slugs))
+        with transaction.atomic():
+            for pk, slugs in self._dependencies.items():
+                flows[pk].depends_on.set(SyncFlow.objects.filter(slug__in=slugs))
 
 
 class ValueMapEntryResource(HubResource):
     """Value maps one entry per row, so a long map fits any spreadsheet.
 
-    No transaction spans the import. SQLite's transactions here take the write lock when they
-    begin, so the library's dry run inside one held it for as long as a 20,000-row file took to
-    check, and the workers' writes failed with "database is locked". The dry run writes nothing
-    (a map the file introduces is checked unsaved) and the confirmed import saves each row in
-    its own short transaction; importing the same file again skips the rows already saved.
+    In a dry run a map the file introduces is checked unsaved (see ``HubResource``).
     """
 
     value_map = fields.Field(attribute="value_map", column_name="value_map")
@@ -332,22 +281,22 @@ class ValueMapEntryResource(HubResource):
 
     def before_import_row(self, row, **kwargs):
         # A map named in the file but not installed yet gets the file's name; saved only for real.
-        slug = _cell(row.get("value_map"))
+        slug = cell_text(row.get("value_map"))
         if not slug or slug in self._maps:
             return
         value_map = ValueMap.objects.filter(slug=slug).first()
         if value_map is None:
-            value_map = ValueMap(slug=slug, name=_cell(row.get("value_map_name")) or slug)
-            if not kwargs.get("dry_run"):
+            value_map = ValueMap(slug=slug, name=cell_text(row.get("value_map_name")) or slug)
+            if not self._dry_run:
                 value_map.save()
         self._maps[slug] = value_map
 
     def get_instance(self, instance_loader, row):
-        value_map = self._maps.get(_cell(row.get("value_map")))
+        value_map = self._maps.get(cell_text(row.get("value_map")))
         if value_map is None or value_map.pk is None:
             return None
         return ValueMapEntry.objects.filter(
-            value_map=value_map, source_value=_cell(row.get("source_value"))
+            value_map=value_map, source_value=cell_text(row.get("source_value"))
         ).first()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -363,18 +312,6 @@ class ValueMapEntryResource(HubResource):
         if errors:
             raise ValidationError(errors)
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        # The library wraps every dry run in a transaction to roll it back; this one writes nothing.
-        kwargs.pop("rollback_on_validation_errors", None)
-        collect_failed_rows = kwargs.pop("collect_failed_rows", False)
-        return self.import_data_inner(dataset, dry_run, raise_errors, False, collect_failed_rows, **kwargs)
-
-    def import_row(self, row, instance_loader, **kwargs):
-        if kwargs.get("dry_run"):
-            return super().import_row(row, instance_loader, **kwargs)
-        with transaction.atomic():
-            return super().import_row(row, instance_loader, **kwargs)
-
     def get_queryset(self):
         return super().get_queryset().select_related("value_map")
 
@@ -387,101 +324,13 @@ class _MapBySlugWidget(widgets.Widget):
         self.maps = maps
 
     def clean(self, value, row=None, **kwargs):
-        slug = _cell(value)
+        slug = cell_text(value)
         if not slug:
             raise ValueError(_("Name the value map (its slug) in every row."))
         return self.maps[slug]
 
     def render(self, value, obj=None, **kwargs):
         return value.slug if value is not None else ""
-
-
-class SyncRunResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
-    mapping_version = fields.Field(attribute="mapping_version__number", column_name="mapping_version")
-
-    class Meta:
-        model = SyncRun
-        fields = (
-            "id",
-            "flow",
-            "trigger",
-            "status",
-            "queued_at",
-            "started_at",
-            "finished_at",
-            "read_count",
-            "created_count",
-            "updated_count",
-            "unchanged_count",
-            "skipped_count",
-            "failed_count",
-            "mapping_version",
-            "message",
-        )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "mapping_version")
-
-
-class SyncRecordResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
-
-    class Meta:
-        model = SyncRecord
-        fields = (
-            "id",
-            "run",
-            "flow",
-            "source_id",
-            "source_number",
-            "target_id",
-            "target_number",
-            "action",
-            "status",
-            "attempts",
-            "error_field",
-            "error_message",
-            "created_at",
-            "updated_at",
-        )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow")
-
-
-class CrossReferenceResource(resources.ModelResource):
-    source_connector = _slug_field("source_connector", Connector)
-    target_connector = _slug_field("target_connector", Connector)
-    flow = _slug_field("flow", SyncFlow)
-
-    class Meta:
-        model = CrossReference
-        fields = (
-            "id",
-            "flow",
-            "source_connector",
-            "source_object",
-            "source_id",
-            "source_number",
-            "target_connector",
-            "target_object",
-            "target_id",
-            "target_number",
-            "first_synced_at",
-            "last_synced_at",
-        )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "source_connector", "target_connector")
-
-
-def _dump(value):
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _parse_json(value):
-    return JSONValueWidget(list).clean(value)
 
 
 def _slugs(value):
@@ -492,16 +341,8 @@ def _slugs(value):
     return [str(slug).strip() for slug in items if str(slug).strip()]
 
 
-def _messages(exc):
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-
-
 def _comparable(value_map):
     return {**value_map, "entries": sorted(value_map["entries"], key=lambda entry: entry["source_value"])}
-
-
-def _cell(value):
-    return "" if value is None else str(value).strip()
 
 
 def _flow_exists(slug):
