@@ -52,9 +52,14 @@ def require_database(alias="default"):
         raise _unreachable(alias, exc) from exc
     if pending:
         raise SetupProblem(
-            _("The %(database)s database is not set up yet: run `%(command)s` first.")
-            % {"database": alias, "command": SETUP_COMMAND}
+            _("%(database)s is not set up yet: run `%(command)s` first.")
+            % {"database": _database_name(alias), "command": SETUP_COMMAND}
         )
+
+
+def _database_name(alias):
+    names = {"default": _("The hub's database"), "sandbox": _("The sandboxes' database")}
+    return names.get(alias, alias)
 
 
 def _unreachable(alias, exc):
