@@ -6,10 +6,18 @@ import socket
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from sandbox import faults
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def sandbox(*args):
@@ -90,3 +98,9 @@ def test_the_control_api_answers_a_value_that_does_not_fit_with_400(client):
     )
     assert response.status_code == 400
     assert "error_rate must be a share between 0 and 1" in response.json()["error"]
+
+
+def test_a_refusal_is_in_the_installations_language():
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
+        sandbox("faults", "fxiaoke", "--error-rate", "1.5")
+    assert str(refused.value) == "error_rate 必须是0 到 1 之间的比例，不能是 1.5。"
