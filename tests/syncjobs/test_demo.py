@@ -190,3 +190,13 @@ def test_the_demo_on_a_busy_port_says_so_and_suggests_another(settings, tmp_path
         port = taken.getsockname()[1]
         with pytest.raises(CommandError, match=f"Port {port} on 127.0.0.1 is in use.*--port"):
             call_command("demo", "--no-serve", "--port", str(port), stdout=StringIO())
+
+
+def test_a_sandbox_url_where_nothing_answers_is_one_line(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed when the block ends: nothing listens there
+    url = f"http://127.0.0.1:{port}"
+    with pytest.raises(CommandError, match=f"The sandboxes at {url} do not answer"):
+        call_command("demo", "--no-serve", "--sandbox-url", url, stdout=StringIO())

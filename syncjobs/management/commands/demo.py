@@ -78,6 +78,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Press Ctrl-C to stop the web server and the worker."))
             server.wait()
             server = None
+        except demo.SandboxControlError as exc:
+            raise CommandError(str(exc)) from exc
         except KeyboardInterrupt:
             # Nothing is lost: an interrupted run is resumed by the next demo or by the worker.
             self.stdout.write(_("Stopped. Run the demo again to carry on where it stopped."))
