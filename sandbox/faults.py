@@ -80,10 +80,12 @@ def _expectation(name, default):
     if isinstance(default, int | float):
         return _("a number, 0 or more"), lambda value: _is_number(value) and value >= 0
     if isinstance(default, list):
-        return _(
-            "a list of names"
-        ), lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return _("a list of names"), _is_names
     return _("text"), lambda value: isinstance(value, str)
+
+
+def _is_names(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _is_number(value):

@@ -96,9 +96,16 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(run.message))
         elif run.status == RunStatus.FAILED and run.message:
             self.stdout.write(self.style.ERROR(run.message))
+        return (
+            run.failed_count > 0 or run.status == RunStatus.FAILED or self._missing_ids(run, options["ids"])
+        )
+
+    def _missing_ids(self, run, ids):
+        # A run that failed or paused has not read everything: its ids are not known to be missing.
+        if not ids or run.status in (RunStatus.FAILED, RunStatus.PAUSED):
+            return False
         found = set(SyncRecord.objects.filter(run=run).values_list("source_id", flat=True))
-        missing = self._report_missing(options["ids"], found)
-        return run.failed_count > 0 or run.status == RunStatus.FAILED or missing
+        return self._report_missing(ids, found)
 
     def _report_missing(self, ids, found):
         """Say which of the ids asked for the source did not return; whether any."""
