@@ -6,6 +6,8 @@ sees after the switches last changed always draws the same numbers.
 """
 
 import itertools
+import json
+import math
 import random
 import threading
 import time
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sandbox.clock import switches_for
 from sandbox.models import CallLogEntry
@@ -51,14 +54,63 @@ def current_faults(system, switches=None):
     return {**defaults_for(system), **(row.faults or {})}
 
 
-def set_faults(system, seed=None, reset=False, **values):
-    """Change switches (unknown names raise ValueError); returns the values in force."""
+# Switches that connect a sandbox to a hub (the demo's webhook), kept by ``keep_connections``.
+CONNECTION_PREFIX = "webhook_"
+
+
+def check_value(name, value, default):
+    """Raise ValueError unless ``value`` fits switch ``name`` (shaped like its ``default``).
+
+    Without this, ``error_rate=1.5`` or ``rate_limit=abc`` were stored and every later call
+    failed inside the simulator with HTTP 500.
+    """
+    expected, fits = _expectation(name, default)
+    if not fits(value):
+        raise ValueError(
+            _("%(name)s must be %(expected)s, not %(value)s.")
+            % {"name": name, "expected": expected, "value": json.dumps(value, ensure_ascii=False)}
+        )
+
+
+def _expectation(name, default):
+    if isinstance(default, bool):
+        return _("true or false"), lambda value: isinstance(value, bool)
+    if name.endswith("_rate"):
+        return _("a share between 0 and 1"), lambda value: _is_number(value) and 0 <= value <= 1
+    if isinstance(default, int | float):
+        return _("a number, 0 or more"), lambda value: _is_number(value) and value >= 0
+    if isinstance(default, list):
+        return _("a list of names"), _is_names
+    return _("text"), lambda value: isinstance(value, str)
+
+
+def _is_names(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def set_faults(system, seed=None, reset=False, keep_connections=False, **values):
+    """Change switches (unknown names or unfitting values raise ValueError); the values in force.
+
+    ``reset`` starts from no faults; with ``keep_connections`` it keeps the webhook switches.
+    """
     known = defaults_for(system)
     unknown = set(values) - set(known)
     if unknown:
-        raise ValueError(f"unknown fault switches for {system}: {', '.join(sorted(unknown))}")
+        raise ValueError(
+            _("Unknown fault switches for %(system)s: %(names)s. Known: %(known)s.")
+            % {"system": system, "names": ", ".join(sorted(unknown)), "known": ", ".join(sorted(known))}
+        )
+    for name, value in values.items():
+        if value is not None:
+            check_value(name, value, known[name])
     row = switches_for(system)
-    faults = {} if reset else dict(row.faults or {})
+    faults = dict(row.faults or {})
+    if reset:
+        faults = {k: v for k, v in faults.items() if keep_connections and k.startswith(CONNECTION_PREFIX)}
     faults.update({k: v for k, v in values.items() if v is not None})
     row.faults = faults
     if seed is not None:

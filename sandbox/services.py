@@ -22,10 +22,10 @@ def seed(size=50, seed=42, systems=None, flaws=False, orders=None, lines=None):
     return result
 
 
-def set_faults(system, values, *, seed=None, reset=False, expire_sessions=False):
+def set_faults(system, values, *, seed=None, reset=False, expire_sessions=False, keep_connections=False):
     """Change a system's fault switches; optionally expire every session it issued."""
     registry.get(system)
-    current = faults.set_faults(system, seed=seed, reset=reset, **values)
+    current = faults.set_faults(system, seed=seed, reset=reset, keep_connections=keep_connections, **values)
     if expire_sessions:
         clock.expire_sessions(system)
     return current

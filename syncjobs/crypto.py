@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,25 @@ def _multi_fernet(keys):
         raise ImproperlyConfigured(
             _("INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key.")
         ) from exc
+
+
+@checks.register(checks.Tags.security)
+def check_encryption_keys(app_configs=None, **kwargs):
+    """``manage.py check`` (and every command that runs checks) refuses keys Fernet cannot use.
+
+    Otherwise a mistyped key went unnoticed until the first sync tried to decrypt a credential.
+    """
+    try:
+        _multi_fernet(_keys())
+    except ImproperlyConfigured as exc:
+        return [
+            checks.Error(
+                str(exc),
+                hint=_(
+                    "Each key is 44 characters of URL-safe base64; make one with "
+                    "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+                ),
+                id="syncjobs.E101",
+            )
+        ]
+    return []

@@ -9,10 +9,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from syncjobs.admin.base import CONFIG_FORMATS
+from syncjobs.admin.importing import HubImportExportMixin
 from syncjobs.models import Connector
 from syncjobs.resources import ConnectorResource
 from syncjobs.services.connections import test_connection
@@ -58,10 +58,9 @@ class ConnectorForm(forms.ModelForm):
 
 
 @admin.register(Connector)
-class ConnectorAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ConnectorAdmin(HubImportExportMixin, SimpleHistoryAdmin):
     form = ConnectorForm
     resource_classes = [ConnectorResource]
-    import_formats = CONFIG_FORMATS
     export_formats = CONFIG_FORMATS
     list_display = ("name", "system", "base_url", "connector_key", "credentials")
     list_filter = ("system",)

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from connectors.errors import ConnectorError
 from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.admin.flow_operations import FlowOperationsMixin
+from syncjobs.admin.importing import HubImportExportMixin
 from syncjobs.admin.widgets import SuggestingTextInput
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
@@ -58,9 +58,8 @@ class FieldMappingInline(admin.TabularInline):
 
 
 @admin.register(SyncFlow)
-class SyncFlowAdmin(FlowOperationsMixin, ImportExportMixin, SimpleHistoryAdmin):
+class SyncFlowAdmin(FlowOperationsMixin, HubImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [SyncFlowResource]
-    import_formats = CONFIG_FORMATS
     export_formats = CONFIG_FORMATS
     inlines = [FieldMappingInline]
     list_display = (

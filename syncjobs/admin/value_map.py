@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from syncjobs.admin.base import CONFIG_FORMATS
+from syncjobs.admin.importing import HubImportExportMixin
 from syncjobs.models import ValueMap, ValueMapEntry
 from syncjobs.resources import ValueMapEntryResource
 
@@ -33,11 +33,10 @@ class ValueMapAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ValueMapEntry)
-class ValueMapEntryAdmin(ImportExportMixin, admin.ModelAdmin):
+class ValueMapEntryAdmin(HubImportExportMixin, admin.ModelAdmin):
     """The entries of every map in one list: where a whole map is imported or exported."""
 
     resource_classes = [ValueMapEntryResource]
-    import_formats = CONFIG_FORMATS
     export_formats = CONFIG_FORMATS
     list_display = ("value_map", "source_value", "target_value", "note")
     list_filter = ("value_map",)

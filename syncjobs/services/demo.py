@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from syncjobs import schedules
 from syncjobs.models import (
@@ -72,6 +73,10 @@ def ensure_admin():
     return login
 
 
+class SandboxControlError(Exception):
+    """The sandbox server could not be reached, or refused a control call; the message says which."""
+
+
 class SandboxControl:
     """The control API (``/sandbox/control/``) of the sandbox server at ``base_url``."""
 
@@ -96,9 +101,34 @@ class SandboxControl:
         return self._post(f"simulate/{system}", options)
 
     def _post(self, path, body):
-        response = requests.post(f"{self.base_url}/sandbox/control/{path}", json=body, timeout=self.timeout)
-        response.raise_for_status()
+        url = f"{self.base_url}/sandbox/control/{path}"
+        try:
+            response = requests.post(url, json=body, timeout=self.timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise SandboxControlError(
+                _(
+                    "The sandboxes at %(url)s do not answer: start them (manage.py sandbox serve) or correct the URL."
+                )
+                % {"url": self.base_url}
+            ) from exc
+        if response.status_code != 200:
+            raise SandboxControlError(
+                _("The sandboxes at %(url)s refused %(path)s: HTTP %(status)s %(reason)s.")
+                % {
+                    "url": self.base_url,
+                    "path": path,
+                    "status": response.status_code,
+                    "reason": _reason(response),
+                }
+            )
         return response.json()
+
+
+def _reason(response):
+    try:
+        return response.json().get("error", "")
+    except ValueError:
+        return response.reason or ""
 
 
 def ensure_connectors(base_url, size=200):

@@ -1,6 +1,9 @@
+import io
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 
 from syncjobs.crypto import CredentialDecryptionError
@@ -88,3 +91,16 @@ def test_history_rows_carry_no_secret_columns():
     history_fields = {f.name for f in connector.history.model._meta.fields}
     assert not history_fields & set(SECRET_COLUMNS)
     assert connector.history.count() == 2
+
+
+@pytest.mark.parametrize("keys", [["not-a-fernet-key"], []])
+def test_check_refuses_encryption_keys_fernet_cannot_use(settings, keys):
+    settings.FIELD_ENCRYPTION_KEYS = keys
+    with pytest.raises(SystemCheckError, match="syncjobs.E101") as refused:
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+    assert "INTEGRATION_HUB_FIELD_ENCRYPTION_KEYS" in str(refused.value)
+
+
+def test_check_passes_with_a_fernet_key(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    call_command("check", stdout=io.StringIO())

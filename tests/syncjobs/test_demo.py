@@ -1,9 +1,11 @@
 """``manage.py demo --no-serve`` end to end against a running sandbox server."""
 
+import logging
+import socket
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_q.models import Schedule
 
 from sandbox.dataset import build_dataset
@@ -145,3 +147,56 @@ def test_served_demo_points_the_crm_sandbox_at_the_webhook(db, sandbox, settings
     assert switches["webhook_url"] == "http://127.0.0.1:8000/hooks/sync/"
     assert switches["webhook_secret"] == settings.INTEGRATION_HUB_WEBHOOK_SECRETS[0]
     assert switches["webhook_connector"] == CRM_SLUG
+
+
+def test_the_demo_exits_non_zero_when_its_flows_cannot_run(demo, sandbox):
+    # The CRM tenant has bought no Open API quota: every call is refused, no flow reading it can run.
+    sandbox.set_faults("fxiaoke", quota_mode="none")
+
+    with pytest.raises(CommandError) as refused:
+        demo()
+
+    failed = SyncRun.objects.filter(status="failed").values_list("flow__slug", flat=True).distinct()
+    assert failed
+    assert f"{len(failed)} flows could not run: " in str(refused.value)
+    assert all(slug in str(refused.value) for slug in failed)
+    assert "See why above" in str(refused.value)
+
+
+def test_the_syncs_log_lines_go_to_a_file_not_over_the_summary(demo, settings, capfd):
+    root = logging.getLogger()
+    levels = [handler.level for handler in root.handlers]
+
+    output = demo()
+
+    log_file = settings.DATA_DIR / "demo.log"
+    assert f"The sync's details are written to {log_file}." in output
+    assert " INFO connectors.http " in log_file.read_text(encoding="utf-8")
+    assert " INFO " not in capfd.readouterr().err
+    assert [handler.level for handler in root.handlers] == levels
+
+
+def test_the_demo_refuses_a_port_that_is_not_one():
+    with pytest.raises(CommandError, match="99999 is not a port: give a number from 0 to 65535"):
+        call_command("demo", "--port", "99999")
+
+
+@pytest.mark.django_db(databases=["default", "sandbox"])
+def test_the_demo_on_a_busy_port_says_so_and_suggests_another(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"Port {port} on 127.0.0.1 is in use.*--port"):
+            call_command("demo", "--no-serve", "--port", str(port), stdout=StringIO())
+
+
+def test_a_sandbox_url_where_nothing_answers_is_one_line(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed when the block ends: nothing listens there
+    url = f"http://127.0.0.1:{port}"
+    with pytest.raises(CommandError, match=f"The sandboxes at {url} do not answer"):
+        call_command("demo", "--no-serve", "--sandbox-url", url, stdout=StringIO())

@@ -152,7 +152,10 @@ def test_import_rejects_invalid_mappings_naming_the_row(configuration):
         ("mappings", '[{"target_path": "a", "colour": "red"}]', "Unknown keys"),
         ("value_maps", "[]", "neither in the file nor installed"),
         ("depends_on", "ghost-flow", "unknown flows"),
-        ("source_connector", "no-such-connector", "does not exist"),
+        ("source_connector", "no-such-connector", "There is no connector with the slug “no-such-connector”"),
+        ("batch_size", "abc", "“abc” is not a whole number"),
+        ("batch_size", "2.5", "“2.5” is not a whole number"),
+        ("enabled", "maybe", "“maybe” is neither yes nor no"),
     ],
 )
 def test_import_explains_hostile_cells(configuration, column, value, fragment):
@@ -239,3 +242,16 @@ def test_connectors_import_without_secrets_and_with_field_checks():
     result = ConnectorResource().import_data(bad, dry_run=False)
     assert {"system", "base_url"} <= set(result.invalid_rows[0].error_dict)
     assert not Connector.objects.filter(slug="crm").exists()
+
+
+def test_a_value_map_file_updates_existing_entries_and_adds_new_ones():
+    make_value_map("units", {"个": "PCS", "箱": "BOX"}, name="Units")
+    dataset = tablib.Dataset(
+        ["units", "Units", "个", "EA", ""],
+        ["units", "Units", "台", "SET", ""],
+        ["units", "Units", "箱", "BOX", ""],
+        headers=["value_map", "value_map_name", "source_value", "target_value", "note"],
+    )
+    result = ValueMapEntryResource().import_data(dataset, dry_run=False)
+    assert [row.import_type for row in result.rows] == ["update", "new", "skip"]
+    assert ValueMap.objects.get(slug="units").as_dict() == {"个": "EA", "台": "SET", "箱": "BOX"}

@@ -1,6 +1,7 @@
 """``manage.py sync``: progress, summary, failures, dry run and the exit status."""
 
 import io
+import socket
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -66,3 +67,30 @@ def test_it_syncs_exactly_the_given_ids_and_a_full_resync(customers, crm, erp): 
 def test_an_unknown_flow_is_refused_naming_the_known_ones(customers):  # noqa: F811
     with pytest.raises(CommandError, match="customers"):
         call_command("sync", "nope", stdout=io.StringIO())
+
+
+def test_ids_the_source_does_not_have_are_named_and_the_exit_status_is_one(customers, crm, erp):  # noqa: F811
+    add_accounts(crm, 2)
+
+    status, output = sync("customers", "--ids", "a1", "ghost-1", "ghost-2")
+
+    assert status == 1
+    assert "The source has no records with these ids: ghost-1, ghost-2." in output
+    assert [d["FNumber"] for d in erp.data("BD_Customer").values()] == ["C0001"]
+
+
+def test_a_dry_run_names_ids_the_source_does_not_have(customers, crm, erp):  # noqa: F811
+    add_accounts(crm, 1)
+    status, output = sync("customers", "--dry-run", "--ids", "a1", "ghost")
+    assert status == 1 and "The source has no records with these ids: ghost." in output
+
+
+def test_an_unreachable_redis_is_named_before_anything_runs(customers, settings):  # noqa: F811
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again when the block ends: nothing listens there
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+
+    with pytest.raises(CommandError, match=f"Cannot reach Redis at 127.0.0.1:{port} \\(REDIS_URL\\)"):
+        call_command("sync", "customers", stdout=io.StringIO())
+    assert not SyncRun.objects.exists()

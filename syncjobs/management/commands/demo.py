@@ -1,14 +1,18 @@
 """``manage.py demo``: the product on its sandboxes, in one command."""
 
+import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from integration_hub.environment import listening, port_number, require_reachable, require_redis
 from integration_hub.serving import ConsoleServer
 from sandbox.routers import SANDBOX_DB
 from syncjobs.engine.dispatch import QueueDispatcher
@@ -17,28 +21,40 @@ from syncjobs.operations import alerts
 from syncjobs.services import demo, demo_sync
 from syncjobs.services.demo_sync import run_demo_sync
 
+# The engine's INFO lines (several hundred on a first demo) go here, not over the summary.
+LOG_FILE = "demo.log"
+
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Seed both sandboxes, connect the hub to them, install the scenario flows, sync everything "
         "once and serve the console with a worker that keeps syncing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="do the set-up and sync, then exit")
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--size", type=int, default=200, help="customers in the seeded business")
+        parser.add_argument("--no-serve", action="store_true", help=_("do the set-up and sync, then exit"))
+        parser.add_argument("--host", default="127.0.0.1", help=_("address the console listens on"))
+        parser.add_argument("--port", type=port_number, default=8000, help=_("port the console listens on"))
+        parser.add_argument("--size", type=int, default=200, help=_("customers in the seeded business"))
         parser.add_argument(
             "--sandbox-url",
-            help="use the sandboxes of a server already running there (e.g. http://127.0.0.1:8765) "
-            "instead of serving them from this process",
+            help=_(
+                "use the sandboxes of a server already running there (e.g. http://127.0.0.1:8765) "
+                "instead of serving them from this process"
+            ),
         )
 
     def handle(self, *args, no_serve, host, port, size, sandbox_url, **options):
         started = time.monotonic()
+        require_redis()
         self._migrate(own_sandbox=not sandbox_url)
-        server = None if sandbox_url else ConsoleServer(host, port).start()
+        log_path = settings.DATA_DIR / LOG_FILE
+        self.stdout.write(_("The sync's details are written to %(path)s.") % {"path": log_path})
+        with _log_to_file(log_path):
+            self._demo(started, no_serve, host, port, size, sandbox_url)
+
+    def _demo(self, started, no_serve, host, port, size, sandbox_url):
+        server = None if sandbox_url else self._serve(host, port)
         try:
             base_url = sandbox_url.rstrip("/") if sandbox_url else server.base_url
             login = demo.ensure_admin()
@@ -46,12 +62,16 @@ class Command(BaseCommand):
             result = run_demo_sync(connectors.erp, base_url, reporter=Reporter(self))
             self._summary(result)
             self._alert(demo.ensure_alert_robot(base_url))
+            failed = [summary for summary in result.summaries if summary.status == "failed"]
             if no_serve:
                 self._send_write_backs()
                 self._wall_time(started)
+                self._refuse_failed(failed)
                 return
             self._wall_time(started)
-            server = server or ConsoleServer(host, port).start()
+            if failed and len(failed) == len(result.summaries):
+                self._refuse_failed(failed)
+            server = server or self._serve(host, port)
             demo.ensure_schedules()
             demo.connect_crm_webhook(base_url, server.base_url, connectors.crm)
             server.start_worker()
@@ -60,6 +80,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Press Ctrl-C to stop the web server and the worker."))
             server.wait()
             server = None
+        except demo.SandboxControlError as exc:
+            raise CommandError(str(exc)) from exc
         except KeyboardInterrupt:
             # Nothing is lost: an interrupted run is resumed by the next demo or by the worker.
             self.stdout.write(_("Stopped. Run the demo again to carry on where it stopped."))
@@ -67,13 +89,29 @@ class Command(BaseCommand):
             if server is not None:
                 server.stop()
 
+    def _serve(self, host, port):
+        return listening(lambda: ConsoleServer(host, port).start(), host, port)
+
+    def _refuse_failed(self, failed):
+        """Exit non-zero when flows could not run at all (a server down, a key wrong): not a demo."""
+        if failed:
+            raise CommandError(
+                _("%(count)d flows could not run: %(flows)s. See why above, fix it and run the demo again.")
+                % {"count": len(failed), "flows": ", ".join(summary.slug for summary in failed)}
+            )
+
     def _migrate(self, own_sandbox):
-        call_command("migrate", verbosity=0)
+        require_reachable()
+        try:
+            call_command("migrate", verbosity=0)
+        except DatabaseError as exc:
+            raise CommandError(_("Setting up the hub's database failed: %(error)s") % {"error": exc}) from exc
         if own_sandbox:
             if not settings.SANDBOX_ENABLED:
                 raise CommandError(
                     _("The sandboxes are switched off (INTEGRATION_HUB_SANDBOX_ENABLED); give --sandbox-url.")
                 )
+            require_reachable(SANDBOX_DB)
             call_command("migrate", database=SANDBOX_DB, verbosity=0)
 
     def _set_up(self, base_url, size):
@@ -184,6 +222,29 @@ class Command(BaseCommand):
     def _print_login(self, base_url, login):
         self.stdout.write(_("Console: %(url)s/admin/") % {"url": base_url})
         self.stdout.write(_("Sign in as %(username)s with password %(password)s") % login.__dict__)
+
+
+@contextmanager
+def _log_to_file(path):
+    """Send log records to ``path`` instead of the terminal's handlers, which keep warnings and errors."""
+    root = logging.getLogger()
+    console = [handler for handler in root.handlers if type(handler) is logging.StreamHandler]
+    levels = [handler.level for handler in console]
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    if console:
+        to_file.setFormatter(console[0].formatter)
+        for log_filter in console[0].filters:
+            to_file.addFilter(log_filter)
+    root.addHandler(to_file)
+    for handler in console:
+        handler.setLevel(max(handler.level, logging.WARNING))
+    try:
+        yield
+    finally:
+        root.removeHandler(to_file)
+        to_file.close()
+        for handler, level in zip(console, levels, strict=True):
+            handler.setLevel(level)
 
 
 class Reporter:

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from integration_hub.environment import require_database, require_redis
 from syncjobs.engine.options import OptionsError
 from syncjobs.management.progress import ProgressBar, table
 from syncjobs.mapping import MappingConfigError
@@ -46,6 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["threads"] < 1:
             raise CommandError(_("--threads must be 1 or more."))
+        require_database()
+        require_redis()
         flow = self._flow(options["flow"])
         try:
             if options["dry_run"]:
@@ -93,7 +96,27 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(run.message))
         elif run.status == RunStatus.FAILED and run.message:
             self.stdout.write(self.style.ERROR(run.message))
-        return run.failed_count > 0 or run.status == RunStatus.FAILED
+        return (
+            run.failed_count > 0 or run.status == RunStatus.FAILED or self._missing_ids(run, options["ids"])
+        )
+
+    def _missing_ids(self, run, ids):
+        # A run that failed or paused has not read everything: its ids are not known to be missing.
+        if not ids or run.status in (RunStatus.FAILED, RunStatus.PAUSED):
+            return False
+        found = set(SyncRecord.objects.filter(run=run).values_list("source_id", flat=True))
+        return self._report_missing(ids, found)
+
+    def _report_missing(self, ids, found):
+        """Say which of the ids asked for the source did not return; whether any."""
+        missing = [source_id for source_id in ids or [] if source_id not in found]
+        if missing:
+            self.stdout.write(
+                self.style.ERROR(
+                    _("The source has no records with these ids: %(ids)s.") % {"ids": ", ".join(missing)}
+                )
+            )
+        return bool(missing)
 
     def _summary(self, runs, seconds):
         headers = [
@@ -154,7 +177,8 @@ class Command(BaseCommand):
         )
         if report.limited:
             self.stdout.write(_("More records are waiting than were evaluated; use --limit to see more."))
-        return counts["failed"] > 0
+        missing = self._report_missing(options["ids"], {item.source_id for item in report.items})
+        return counts["failed"] > 0 or missing
 
 
 def _row(run):

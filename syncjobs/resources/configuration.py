@@ -1,56 +1,31 @@
-"""Import and export: flow configurations by natural keys, and the audit trail for finance.
+"""Flow configurations by natural keys: connectors (without secrets), flows with their mappings, value maps.
 
 A flow row carries its mapping rows and the value maps they use as JSON columns, so one file
-moves a configuration from a test installation to production. Connectors are referenced by
-slug; their secrets are never part of any resource.
+moves a configuration from a test installation to production.
 """
 
-import json
-
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from syncjobs.mapping import mapping_errors
-from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun, ValueMap, ValueMapEntry
+from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
+from syncjobs.resources.base import (
+    HubResource,
+    cell_text,
+    dump_json,
+    error_messages,
+    json_field,
+    may_change,
+    parse_json,
+    slug_field,
+)
 from syncjobs.services import flow_config
 from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
 
 
-class JSONValueWidget(widgets.Widget):
-    """Strict JSON in a cell: an empty cell is the field's empty value; anything else must parse."""
-
-    def __init__(self, empty_factory=list):
-        super().__init__(coerce_to_string=True)
-        self.empty_factory = empty_factory
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, list | dict):
-            return value
-        if value is None or str(value).strip() == "":
-            return self.empty_factory()
-        try:
-            return json.loads(value)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(_("Not valid JSON: %(error)s") % {"error": exc}) from exc
-
-    def render(self, value, obj=None, **kwargs):
-        return json.dumps(
-            value if value is not None else self.empty_factory(), ensure_ascii=False, sort_keys=True
-        )
-
-
-def _json_field(name, empty_factory=list):
-    return fields.Field(attribute=name, column_name=name, widget=JSONValueWidget(empty_factory))
-
-
-def _slug_field(name, model):
-    return fields.Field(
-        attribute=name, column_name=name, widget=widgets.ForeignKeyWidget(model, field="slug")
-    )
-
-
-class ConnectorResource(resources.ModelResource):
+class ConnectorResource(HubResource):
     """Connectors without their secrets: the receiving installation enters its own."""
 
     class Meta:
@@ -77,12 +52,12 @@ class ConnectorResource(resources.ModelResource):
         )
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Field checks only: secrets are never in the file, so the model's "credential
         # required" rule would refuse every new connector; the admin form asks for them.
-        errors = dict(import_validation_errors or {})
+        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
         try:
             instance.clean_fields(exclude=[*Connector.SECRET_FIELDS, *errors])
         except ValidationError as exc:
@@ -91,19 +66,19 @@ class ConnectorResource(resources.ModelResource):
             raise ValidationError(errors)
 
 
-class SyncFlowResource(resources.ModelResource):
+class SyncFlowResource(HubResource):
     """One row per flow, with its mapping rows and value maps as JSON columns."""
 
     # A text field: spreadsheets give an empty cell back as None, which must become "".
     description = fields.Field(
         attribute="description", column_name="description", widget=widgets.CharWidget()
     )
-    source_connector = _slug_field("source_connector", Connector)
-    target_connector = _slug_field("target_connector", Connector)
-    match_keys = _json_field("match_keys")
-    post_actions = _json_field("post_actions")
-    source_filter = _json_field("source_filter")
-    options = _json_field("options", dict)
+    source_connector = slug_field("source_connector", Connector)
+    target_connector = slug_field("target_connector", Connector)
+    match_keys = json_field("match_keys")
+    post_actions = json_field("post_actions")
+    source_filter = json_field("source_filter")
+    options = json_field("options", dict)
     depends_on = fields.Field(column_name="depends_on")
     mappings = fields.Field(column_name="mappings")
     value_maps = fields.Field(column_name="value_maps")
@@ -134,26 +109,38 @@ class SyncFlowResource(resources.ModelResource):
         )
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
         clean_model_instances = True
 
     # --- export ---------------------------------------------------------------------
 
+    # A flow being imported carries the file's bundle: the preview shows it, as nothing is written yet.
+
     def dehydrate_depends_on(self, flow):
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return ",".join(sorted(bundle["depends_on"]))
         if flow.pk is None:
             return ""
         return ",".join(sorted(flow.depends_on.values_list("slug", flat=True)))
 
     def dehydrate_mappings(self, flow):
-        return _dump(snapshot_rows(flow) if flow.pk else [])
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return dump_json(bundle["rows"])
+        return dump_json(snapshot_rows(flow) if flow.pk else [])
 
     def dehydrate_value_maps(self, flow):
+        bundle = getattr(flow, "_bundle", None)
+        if bundle is not None:
+            return dump_json(bundle["value_maps"])
         rows = snapshot_rows(flow) if flow.pk else []
-        return _dump(flow_config.export_value_maps(flow_config.value_map_slugs(rows)))
+        return dump_json(flow_config.export_value_maps(flow_config.value_map_slugs(rows)))
 
     # --- import ---------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
         self._slugs_in_file = (
             {str(slug).strip() for slug in dataset["slug"]} if "slug" in dataset.headers else set()
         )
@@ -172,15 +159,15 @@ class SyncFlowResource(resources.ModelResource):
     def _read_bundle(self, row, errors):
         bundle = {"rows": [], "value_maps": [], "depends_on": []}
         readers = {
-            "mappings": ("rows", lambda cell: flow_config.normalise_rows(_parse_json(cell))),
-            "value_maps": ("value_maps", lambda cell: flow_config.normalise_value_maps(_parse_json(cell))),
+            "mappings": ("rows", lambda cell: flow_config.normalise_rows(parse_json(cell))),
+            "value_maps": ("value_maps", lambda cell: flow_config.normalise_value_maps(parse_json(cell))),
             "depends_on": ("depends_on", _slugs),
         }
         for column, (key, read) in readers.items():
             try:
                 bundle[key] = read(row.get(column))
             except (ValueError, ValidationError) as exc:
-                errors[column] = ValidationError(_messages(exc))
+                errors[column] = ValidationError(error_messages(exc))
         return bundle
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -208,6 +195,14 @@ class SyncFlowResource(resources.ModelResource):
                 _("The mappings use value maps that are neither in the file nor installed: %(slugs)s."),
                 params={"slugs": ", ".join(missing)},
             )
+        changed = self._changed_value_maps(bundle)
+        if changed and not may_change(getattr(self, "_user", None), ValueMap):
+            errors["value_maps"] = ValidationError(
+                _(
+                    "The file changes value maps that exist already (%(slugs)s), and you may not change value maps."
+                ),
+                params={"slugs": ", ".join(changed)},
+            )
         unknown = [s for s in bundle["depends_on"] if s not in self._slugs_in_file and not _flow_exists(s)]
         if unknown or instance.slug in bundle["depends_on"]:
             errors["depends_on"] = ValidationError(
@@ -222,6 +217,15 @@ class SyncFlowResource(resources.ModelResource):
         installed = set(ValueMap.objects.filter(slug__in=used - in_file).values_list("slug", flat=True))
         return sorted(used - in_file - installed)
 
+    def _changed_value_maps(self, bundle):
+        installed = flow_config.export_value_maps([value_map["slug"] for value_map in bundle["value_maps"]])
+        installed = {value_map["slug"]: _comparable(value_map) for value_map in installed}
+        return sorted(
+            value_map["slug"]
+            for value_map in bundle["value_maps"]
+            if value_map["slug"] in installed and installed[value_map["slug"]] != _comparable(value_map)
+        )
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors) or original.pk is None:
             return False
@@ -234,6 +238,8 @@ class SyncFlowResource(resources.ModelResource):
         return current == {**bundle, "depends_on": sorted(bundle["depends_on"])}
 
     def after_save_instance(self, instance, row, **kwargs):
+        if self._dry_run:
+            return
         bundle = instance._bundle
         flow_config.apply_value_maps(bundle["value_maps"])
         flow_config.replace_mappings(instance, bundle["rows"])
@@ -242,15 +248,21 @@ class SyncFlowResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         # Dependencies are set last: a flow may depend on one further down the file.
+        if not self._dependencies:
+            return  # a dry run, or nothing saved
         flows = SyncFlow.objects.in_bulk(list(self._dependencies))
-        for pk, slugs in self._dependencies.items():
-            flows[pk].depends_on.set(SyncFlow.objects.filter(slug__in=slugs))
+        with transaction.atomic():
+            for pk, slugs in self._dependencies.items():
+                flows[pk].depends_on.set(SyncFlow.objects.filter(slug__in=slugs))
 
 
-class ValueMapEntryResource(resources.ModelResource):
-    """Value maps one entry per row, so a long map fits any spreadsheet."""
+class ValueMapEntryResource(HubResource):
+    """Value maps one entry per row, so a long map fits any spreadsheet.
 
-    value_map = _slug_field("value_map", ValueMap)
+    In a dry run a map the file introduces is checked unsaved (see ``HubResource``).
+    """
+
+    value_map = fields.Field(attribute="value_map", column_name="value_map")
     value_map_name = fields.Field(attribute="value_map__name", column_name="value_map_name", readonly=True)
 
     class Meta:
@@ -259,105 +271,68 @@ class ValueMapEntryResource(resources.ModelResource):
         fields = ("value_map", "value_map_name", "source_value", "target_value", "note")
         skip_unchanged = True
         report_skipped = True
-        use_transactions = True
+        use_transactions = False
         clean_model_instances = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._maps = {}  # slug -> ValueMap (unsaved in a dry run when the file introduces it)
+        self._entries = {}  # slug -> {source value: ValueMapEntry}, loaded once per map
+        self.fields["value_map"].widget = _MapBySlugWidget(self._maps)
+
     def before_import_row(self, row, **kwargs):
-        # A map named in the file but not installed yet is created with the file's name.
-        slug = str(row.get("value_map") or "").strip()
-        if slug and not ValueMap.objects.filter(slug=slug).exists():
-            ValueMap.objects.create(slug=slug, name=row.get("value_map_name") or slug)
+        # A map named in the file but not installed yet gets the file's name; saved only for real.
+        slug = cell_text(row.get("value_map"))
+        if not slug or slug in self._maps:
+            return
+        value_map = ValueMap.objects.filter(slug=slug).first()
+        if value_map is None:
+            value_map = ValueMap(slug=slug, name=cell_text(row.get("value_map_name")) or slug)
+            if not self._dry_run:
+                value_map.save()
+        self._maps[slug] = value_map
+        # One query per map, not one per row: a 20,000-row file is checked in seconds.
+        entries = value_map.entries.all() if value_map.pk else []
+        self._entries[slug] = {entry.source_value: entry for entry in entries}
+
+    def get_instance(self, instance_loader, row):
+        entries = self._entries.get(cell_text(row.get("value_map")), {})
+        return entries.get(cell_text(row.get("source_value")))
+
+    def after_save_instance(self, instance, row, **kwargs):
+        # A later row of the same file with the same source value updates this entry.
+        self._entries.setdefault(instance.value_map.slug, {})[instance.source_value] = instance
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = {**(import_validation_errors or {}), **self.permission_errors(instance)}
+        # The map was looked up by slug (or is new), and an entry is found by its map and source
+        # value, so the per-row queries of the map's existence and of uniqueness are left out.
+        try:
+            instance.full_clean(exclude=[*errors, "value_map"], validate_unique=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def get_queryset(self):
         return super().get_queryset().select_related("value_map")
 
 
-class SyncRunResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
-    mapping_version = fields.Field(attribute="mapping_version__number", column_name="mapping_version")
+class _MapBySlugWidget(widgets.Widget):
+    """A value map by slug, from the maps the import has looked up (unsaved in a dry run)."""
 
-    class Meta:
-        model = SyncRun
-        fields = (
-            "id",
-            "flow",
-            "trigger",
-            "status",
-            "queued_at",
-            "started_at",
-            "finished_at",
-            "read_count",
-            "created_count",
-            "updated_count",
-            "unchanged_count",
-            "skipped_count",
-            "failed_count",
-            "mapping_version",
-            "message",
-        )
+    def __init__(self, maps):
+        super().__init__()
+        self.maps = maps
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "mapping_version")
+    def clean(self, value, row=None, **kwargs):
+        slug = cell_text(value)
+        if not slug:
+            raise ValueError(_("Name the value map (its slug) in every row."))
+        return self.maps[slug]
 
-
-class SyncRecordResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
-
-    class Meta:
-        model = SyncRecord
-        fields = (
-            "id",
-            "run",
-            "flow",
-            "source_id",
-            "source_number",
-            "target_id",
-            "target_number",
-            "action",
-            "status",
-            "attempts",
-            "error_field",
-            "error_message",
-            "created_at",
-            "updated_at",
-        )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow")
-
-
-class CrossReferenceResource(resources.ModelResource):
-    source_connector = _slug_field("source_connector", Connector)
-    target_connector = _slug_field("target_connector", Connector)
-    flow = _slug_field("flow", SyncFlow)
-
-    class Meta:
-        model = CrossReference
-        fields = (
-            "id",
-            "flow",
-            "source_connector",
-            "source_object",
-            "source_id",
-            "source_number",
-            "target_connector",
-            "target_object",
-            "target_id",
-            "target_number",
-            "first_synced_at",
-            "last_synced_at",
-        )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "source_connector", "target_connector")
-
-
-def _dump(value):
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _parse_json(value):
-    return JSONValueWidget(list).clean(value)
+    def render(self, value, obj=None, **kwargs):
+        return value.slug if value is not None else ""
 
 
 def _slugs(value):
@@ -368,8 +343,8 @@ def _slugs(value):
     return [str(slug).strip() for slug in items if str(slug).strip()]
 
 
-def _messages(exc):
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+def _comparable(value_map):
+    return {**value_map, "entries": sorted(value_map["entries"], key=lambda entry: entry["source_value"])}
 
 
 def _flow_exists(slug):
