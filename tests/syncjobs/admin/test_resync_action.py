@@ -1,5 +1,7 @@
 """The flow action "Resync…": a form page for the scope, then a queued run and its live progress."""
 
+# ruff: noqa: F811 - the engine's in-memory fixtures are imported, then named as test arguments
+
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +20,7 @@ def resync(client, flow, **fields):
     return client.post_form(FLOWS, data)
 
 
-def test_the_action_first_shows_the_scope_form_with_the_records_written(admin_client_csrf, customers, crm):  # noqa: F811
+def test_the_action_first_shows_the_scope_form_with_the_records_written(admin_client_csrf, customers, crm):
     add_accounts(crm, 2)
     run_now(customers)
     runs = SyncRun.objects.count()
@@ -36,7 +38,7 @@ def test_the_action_first_shows_the_scope_form_with_the_records_written(admin_cl
 def test_applying_the_form_queues_the_resync_and_opens_its_progress(
     admin_client_csrf,
     customers,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     empty_queue()
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +51,7 @@ def test_applying_the_form_queues_the_resync_and_opens_its_progress(
     assert waiting_tasks() == [(EXECUTE_RUN, (run.pk,))]
 
 
-def test_a_wrong_scope_is_shown_on_the_form_and_nothing_is_queued(admin_client_csrf, customers):  # noqa: F811
+def test_a_wrong_scope_is_shown_on_the_form_and_nothing_is_queued(admin_client_csrf, customers):
     response = resync(admin_client_csrf, customers, apply="yes", scope="ids", ids="  ")
 
     assert response.status_code == 200 and "Enter at least one source record id." in response.content.decode()
@@ -58,7 +60,7 @@ def test_a_wrong_scope_is_shown_on_the_form_and_nothing_is_queued(admin_client_c
 
 def test_a_resync_of_a_paused_flow_is_held_until_it_is_resumed(
     admin_client_csrf, customers, integration_admin
-):  # noqa: F811
+):
     control.pause_flow(customers, user=integration_admin)
     before = set(SyncRun.objects.values_list("pk", flat=True))
 
@@ -68,7 +70,7 @@ def test_a_resync_of_a_paused_flow_is_held_until_it_is_resumed(
     assert run.status == RunStatus.PAUSED and run.resume_after == control.HELD_UNTIL
 
 
-def test_the_action_asks_for_exactly_one_flow(admin_client_csrf, customers):  # noqa: F811
+def test_the_action_asks_for_exactly_one_flow(admin_client_csrf, customers):
     other = type(customers).objects.create(
         name="Other",
         slug="other",
@@ -85,7 +87,7 @@ def test_the_action_asks_for_exactly_one_flow(admin_client_csrf, customers):  # 
     assert not SyncRun.objects.exists()
 
 
-def test_resync_is_refused_without_the_run_permission(staff_client, staff_without_role, customers):  # noqa: F811
+def test_resync_is_refused_without_the_run_permission(staff_client, staff_without_role, customers):
     staff_without_role.user_permissions.add(Permission.objects.get(codename="view_syncflow"))
 
     response = resync(staff_client, customers, apply="yes", scope="all")
@@ -93,7 +95,7 @@ def test_resync_is_refused_without_the_run_permission(staff_client, staff_withou
     assert b"Resync Customers" not in response.content and not SyncRun.objects.exists()
 
 
-def test_resync_without_a_csrf_token_is_refused(integration_admin, customers):  # noqa: F811
+def test_resync_without_a_csrf_token_is_refused(integration_admin, customers):
     client = Client(enforce_csrf_checks=True)
     client.force_login(integration_admin)
 
