@@ -2,14 +2,17 @@
 
 # ruff: noqa: F811 - the engine's in-memory fixtures are imported, then named as test arguments
 
+import json
+
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from syncjobs.engine.dispatch import EXECUTE_RUN
-from syncjobs.models import RunStatus, SyncRun
+from syncjobs.models import MappingVersion, RunStatus, SyncRun
 from syncjobs.operations import control
 from tests.support.queue import empty_queue, waiting_tasks
+from tests.syncjobs.admin.test_flow_admin import existing_rows, flow_form
 from tests.syncjobs.engine.conftest import add_accounts, connectors, crm, customers, erp, run_now  # noqa: F401
 
 FLOWS = reverse("admin:syncjobs_syncflow_changelist")
@@ -105,3 +108,32 @@ def test_resync_without_a_csrf_token_is_refused(integration_admin, customers):
     )
 
     assert response.status_code == 403 and not SyncRun.objects.exists()
+
+
+def test_saving_rows_inline_that_change_what_is_written_links_to_the_offer(admin_client_csrf, customers, crm):
+    add_accounts(crm, 2)
+    run_now(customers)
+    rows = existing_rows(customers)
+    rows[1]["source_path"] = "account_no"
+    url = reverse("admin:syncjobs_syncflow_change", args=[customers.pk])
+    form = flow_form(customers, rows, match_keys='["FNumber"]', options=json.dumps(customers.options))
+
+    response = admin_client_csrf.post_form(url, form, follow=True)
+
+    version = MappingVersion.objects.filter(flow=customers).latest("number")
+    page = response.content.decode()
+    assert version.number == 2 and "Saved the mapping as version 2." in page
+    assert f'<a href="{reverse("console:resync_offer", args=[version.pk])}">Resync them…</a>' in page
+
+
+def test_saving_rows_inline_of_a_flow_that_wrote_nothing_offers_no_resync(admin_client_csrf, customers):
+    rows = existing_rows(customers)
+    rows[1]["source_path"] = "account_no"
+    url = reverse("admin:syncjobs_syncflow_change", args=[customers.pk])
+
+    response = admin_client_csrf.post_form(
+        url, flow_form(customers, rows, match_keys='["FNumber"]'), follow=True
+    )
+
+    assert "Saved the mapping as version 1." in response.content.decode()
+    assert "Resync them" not in response.content.decode()

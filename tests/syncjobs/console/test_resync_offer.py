@@ -98,3 +98,15 @@ def test_an_editor_who_may_not_run_flows_is_not_offered_a_resync(staff_client, s
     assert staff_client.get(offer_url(written)).status_code == 403
     assert staff_client.post_form(offer_url(written)).status_code == 403
     assert SyncRun.objects.count() == 1
+
+
+def test_the_latest_version_page_links_to_the_offer_declined_after_the_save(admin_client_csrf, written):
+    save(admin_client_csrf, written, **{"rows-1-source_path": "account_no"})
+    latest = MappingVersion.objects.filter(flow=written).latest("number")
+    older = MappingVersion.objects.filter(flow=written).earliest("number")
+
+    page = admin_client_csrf.get(reverse("console:mapping_version", args=[latest.pk])).content.decode()
+    old_page = admin_client_csrf.get(reverse("console:mapping_version", args=[older.pk])).content.decode()
+
+    assert f'href="{offer_url(written)}" id="rc-resync-link"' in page
+    assert "rc-resync-link" not in old_page
