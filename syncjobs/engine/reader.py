@@ -40,10 +40,13 @@ def since_for(flow, options, full=False):
 
 
 def last_read_at(flow):
-    """When the flow's latest finished incremental or full run started reading, or None."""
+    """When the flow's latest finished incremental or full run started reading, or None.
+
+    A resync of part of the source (its ``scope``) does not count: it saw only its part.
+    """
     finished = SyncRun.objects.filter(flow=flow, status__in=FINISHED_READS, started_at__isnull=False)
     for options, started in finished.order_by("-id").values_list("options", "started_at")[:20]:
-        if (options or {}).get("ids") is None:
+        if (options or {}).get("ids") is None and not (options or {}).get("scope"):
             return started
     return None
 

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from syncjobs.engine import reader
 from syncjobs.engine.dispatch import EXECUTE_RUN, InlineDispatcher
+from syncjobs.engine.options import FlowOptions
 from syncjobs.models import CrossReference, FieldMapping, RunStatus, SyncFlow, SyncRecord, SyncRun
 from syncjobs.services import resync, sync
 from syncjobs.services.mapping_versions import record_mapping_version
@@ -32,9 +34,11 @@ def queued(callbacks, start):
     return run, waiting_tasks()
 
 
-def work(run):
+def work(run, **context):
     """What a queue worker does with the queued task: execute the run."""
-    return sync.execute_run(run.pk, dispatcher=InlineDispatcher(), sleep=lambda s: None, rng=random.Random(7))
+    return sync.execute_run(
+        run.pk, dispatcher=InlineDispatcher(), sleep=lambda s: None, rng=random.Random(7), **context
+    )
 
 
 def short_names(erp):
@@ -142,6 +146,25 @@ def test_changed_since_reads_from_that_day_and_leaves_the_watermark(
     assert crm.since[-1] == datetime(2026, 8, 31, 16, tzinfo=UTC)
     assert short_names(erp) == {"C0001": None, "C0002": "New"}
     assert SyncFlow.objects.get(pk=customers.pk).watermark == watermark
+
+
+def test_a_scoped_run_does_not_count_as_the_last_read_of_the_whole_source(
+    customers, crm, django_capture_on_commit_callbacks
+):
+    add_accounts(crm, 3)
+    run_now(customers, clock=lambda: T0 + timedelta(seconds=60))  # read within the overlap
+    flow = SyncFlow.objects.get(pk=customers.pk)
+    options = FlowOptions.of(flow)
+    overlapping = flow.watermark - timedelta(seconds=options.overlap_seconds)
+    assert reader.since_for(flow, options) == overlapping
+    scope = resync.scope_from(flow, resync.SINCE, since=date(2026, 9, 1))
+
+    run, _tasks = queued(django_capture_on_commit_callbacks, lambda: resync.start_resync(flow, scope))
+    work(run, clock=lambda: T0 + timedelta(days=1))
+
+    # Only a read of the whole source a day later would vouch for every record up to the watermark.
+    assert SyncRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED
+    assert reader.since_for(SyncFlow.objects.get(pk=flow.pk), options) == overlapping
 
 
 def test_a_scoped_run_is_never_joined_by_a_later_full_run(written, django_capture_on_commit_callbacks):
