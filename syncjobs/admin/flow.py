@@ -24,7 +24,7 @@ from syncjobs.models import FieldMapping, SyncFlow
 from syncjobs.resources import SyncFlowResource
 from syncjobs.scenarios.objects import object_choices
 from syncjobs.services import flows as flow_service
-from syncjobs.services import sync
+from syncjobs.services import resync, sync
 from syncjobs.services.mapping_versions import record_mapping_version
 
 
@@ -139,6 +139,17 @@ class SyncFlowAdmin(FlowOperationsMixin, HubImportExportMixin, SimpleHistoryAdmi
             self.message_user(
                 request, _("Saved the mapping as version %(number)s.") % {"number": version.number}
             )
+            if request.user.has_perm("syncjobs.run_syncflow") and resync.worth_offering(version):
+                url = reverse("console:resync_offer", args=[version.pk])
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("This version changes what the flow writes to the records it wrote before."),
+                        url,
+                        _("Resync them…"),
+                    ),
+                )
 
     @admin.action(description=_("Enable selected flows"), permissions=["change"])
     def enable_flows(self, request, queryset):

@@ -1,15 +1,71 @@
-"""The flow list's operations: a live progress column, Run now, and pausing or resuming flows."""
+"""The flow list's operations: a live progress column, Run now, Resync…, pausing or resuming flows."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.messages import WARNING
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from syncjobs.models import Trigger
 from syncjobs.operations import control
-from syncjobs.services import sync
+from syncjobs.services import resync, sync
+
+
+class ResyncForm(forms.Form):
+    """The scope of a resync; ``syncjobs.services.resync.scope_from`` reads and checks it."""
+
+    scope = forms.ChoiceField(
+        label=_("Records"),
+        widget=forms.RadioSelect,
+        initial=resync.ALL,
+        choices=[
+            (resync.ALL, _("All records of the source")),
+            (resync.SINCE, _("Records changed since a date")),
+            (resync.FILTER, _("Records matching a source filter")),
+            (resync.IDS, _("These records")),
+        ],
+    )
+    since = forms.DateField(
+        label=_("Changed since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("From the start of this day, in the flow's time zone."),
+    )
+    source_filter = forms.CharField(
+        label=_("Source filter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text=_(
+            "Added to the flow's own filter. CRM: JSON conditions, e.g. "
+            '[{"field_name": "name", "operator": "LIKE", "field_values": ["Shanghai"]}]; '
+            "ERP: the same, or a FilterString such as FCreateDate >= '2026-01-01'."
+        ),
+    )
+    ids = forms.CharField(
+        label=_("Source ids or numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text=_("Separated by spaces, commas or new lines."),
+    )
+
+    def __init__(self, flow, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flow = flow
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.resync_scope = resync.scope_from(
+                self.flow, data.get("scope"), data.get("since"), data.get("source_filter"), data.get("ids")
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
 
 class FlowOperationsMixin:
@@ -23,7 +79,7 @@ class FlowOperationsMixin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        for name in ("run_flows_now", "pause_flows", "resume_flows"):
+        for name in ("run_flows_now", "resync_flow", "pause_flows", "resume_flows"):
             action = getattr(type(self), name)
             if self.has_run_permission(request):
                 actions[name] = (action, name, action.short_description)
@@ -51,6 +107,28 @@ class FlowOperationsMixin:
             % {"count": len(started)},
         )
         return None
+
+    @admin.action(description=_("Resync…"))
+    def resync_flow(self, request, queryset):
+        """Ask which records to write again, then queue the resync and show its live progress."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one flow to resync."), WARNING)
+            return None
+        flow = queryset.select_related("source_connector", "target_connector").get()
+        form = ResyncForm(flow, request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            run = resync.start_resync(flow, form.resync_scope, user=request.user)
+            control.hold_if_paused(run)
+            return redirect(reverse("admin:syncjobs_syncrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "flow": flow,
+            "form": form,
+            "written": resync.written(flow).count(),
+            "title": _("Resync %(flow)s") % {"flow": flow},
+        }
+        return TemplateResponse(request, "syncjobs/admin/resync.html", context)
 
     @admin.action(description=_("Pause selected flows"))
     def pause_flows(self, request, queryset):

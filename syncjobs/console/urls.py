@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from syncjobs.console.views import mapping, records, value_maps, versions
+from syncjobs.console.views import mapping, records, resync, value_maps, versions
 from syncjobs.console.views.base import admin_page
 
 app_name = "console"
@@ -30,4 +30,5 @@ urlpatterns = [
         admin_page(versions.roll_back),
         name="version_roll_back",
     ),
+    path("mapping-versions/<int:version_id>/resync/", admin_page(resync.offer), name="resync_offer"),
 ]

@@ -7,7 +7,10 @@ skipped, so records sharing the boundary timestamp are synced exactly once, whic
 page they arrive on.
 """
 
+from dataclasses import replace
 from datetime import timedelta
+
+from django.utils.dateparse import parse_datetime
 
 from syncjobs.engine import batches
 from syncjobs.engine.records import normalised
@@ -37,17 +40,25 @@ def since_for(flow, options, full=False):
 
 
 def last_read_at(flow):
-    """When the flow's latest finished incremental or full run started reading, or None."""
+    """When the flow's latest finished incremental or full run started reading, or None.
+
+    A resync of part of the source (its ``scope``) does not count: it saw only its part.
+    """
     finished = SyncRun.objects.filter(flow=flow, status__in=FINISHED_READS, started_at__isnull=False)
     for options, started in finished.order_by("-id").values_list("options", "started_at")[:20]:
-        if (options or {}).get("ids") is None:
+        if (options or {}).get("ids") is None and not (options or {}).get("scope"):
             return started
     return None
 
 
-def pull(ctx, since=None, ids=None):
-    """Pages of normalised source records: changed since ``since``, or exactly ``ids``."""
+def pull(ctx, since=None, ids=None, scope_filter=None):
+    """Pages of normalised source records: changed since ``since``, or exactly ``ids``.
+
+    ``scope_filter``: conditions a resync adds to the flow's own source filter.
+    """
     obj, options = ctx.flow.source_object, ctx.read_options()
+    if scope_filter:
+        options = replace(options, source_filter=_as_list(options.source_filter) + _as_list(scope_filter))
     if ids is not None:
         for start in range(0, len(ids), options.page_size):
             chunk = [str(i) for i in ids[start : start + options.page_size]]
@@ -55,6 +66,11 @@ def pull(ctx, since=None, ids=None):
         return
     for page in ctx.source.read_changed(obj, since, options):
         yield [normalised(r) for r in page]
+
+
+def _as_list(conditions):
+    # A K3Cloud filter may be one FilterString; a list of strings and conditions is ANDed.
+    return [conditions] if isinstance(conditions, str) else list(conditions or [])
 
 
 def unseen(flow, records):
@@ -84,12 +100,16 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
     """Read the source and store it as batches of ``flow.batch_size``; return how many were read.
 
     A reader resuming a run skips the ids its batches already hold. ``on_batch(batch)`` is
-    called after each stored batch (heartbeats, waking helpers).
+    called after each stored batch (heartbeats, waking helpers). A resync's scope
+    (``run.options["scope"]``) replaces ``since`` with its own date and adds its filter.
     """
     held = batches.held_ids(run.pk)
     seq = batches.next_seq(run.pk)
     size, buffer, count = ctx.flow.batch_size, [], 0
-    for page in pull(ctx, since, ids):
+    scope = run.options.get("scope") or {}
+    if scope.get("since"):
+        since = parse_datetime(scope["since"])
+    for page in pull(ctx, since, ids, scope.get("source_filter")):
         fresh = _fresh(page, held, skip_seen=ids is None and not run.options.get("full"), flow=ctx.flow)
         buffer.extend(fresh)
         count += len(fresh)

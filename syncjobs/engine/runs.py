@@ -48,7 +48,8 @@ def unfinished_run(flow, full=False):
     """The flow's unfinished incremental (or full) run, if any: new requests join it."""
     runs = SyncRun.objects.filter(flow=flow, status__in=UNFINISHED).order_by("id")
     for run in runs:
-        if not is_ids_run(run) and bool(run.options.get("full")) == full:
+        # A resync of part of the source (its scope) is no full run to join.
+        if not is_ids_run(run) and not run.options.get("scope") and bool(run.options.get("full")) == full:
             return run
     return None
 
@@ -175,7 +176,9 @@ def finish_if_done(run, now):
         message=_summary(run, totals["waiting"]),
     )
     if not is_ids_run(run):
-        _advance_watermark(run)
+        # A scoped resync read only part of the source: the watermark cannot vouch for the rest.
+        if not run.options.get("scope"):
+            _advance_watermark(run)
         lease.release(run.flow_id, run.pk)
     run.refresh_from_db()
     return True

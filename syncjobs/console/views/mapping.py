@@ -9,7 +9,7 @@ from syncjobs.console.rows import row_formset
 from syncjobs.console.views.base import CHANGE_FLOWS, RUN_FLOWS, render, report, require
 from syncjobs.models import Connector, SyncFlow, SyncRecord, ValueMap
 from syncjobs.queries import pickers
-from syncjobs.services import mapping_editor
+from syncjobs.services import mapping_editor, resync
 from syncjobs.services.mapping_versions import snapshot_rows
 
 RECENT_RECORDS = 30
@@ -68,6 +68,8 @@ def _save(request, flow, rows):
     version, created = mapping_editor.save_mapping(flow, rows, user=request.user)
     if created:
         report(request, _("Saved the mapping as version %(number)s.") % {"number": version.number})
+        if request.user.has_perm(RUN_FLOWS) and resync.worth_offering(version):
+            return redirect(reverse("console:resync_offer", args=[version.pk]))
     else:
         report(request, _("Nothing changed; the mapping stays at its latest version."))
     return redirect(reverse("console:mapping_editor", args=[flow.pk]))

@@ -6,9 +6,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from syncjobs.admin.base import BoundedCountPaginator
-from syncjobs.console.views.base import CHANGE_FLOWS, VIEW_RECORDS, VIEW_VERSIONS, render, report, require
+from syncjobs.console.views.base import (
+    CHANGE_FLOWS,
+    RUN_FLOWS,
+    VIEW_RECORDS,
+    VIEW_VERSIONS,
+    render,
+    report,
+    require,
+)
 from syncjobs.models import MappingVersion, RecordAction, RecordStatus
 from syncjobs.queries.versions import compare_rows, outcome_counts, previous_version, written_records
+from syncjobs.services import resync
 from syncjobs.services.mapping_versions import roll_back_to
 
 PER_PAGE = 50
@@ -42,6 +51,10 @@ def version_detail(request, version_id):
         records=records,
         is_latest=version.number == latest,
         can_roll_back=request.user.has_perm(CHANGE_FLOWS),
+        # The offer of the editor's save, for whoever declined it then.
+        can_resync=version.number == latest
+        and request.user.has_perms([CHANGE_FLOWS, RUN_FLOWS])
+        and resync.worth_offering(version),
     )
 
 

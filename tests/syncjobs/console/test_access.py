@@ -68,6 +68,7 @@ def actions(w):
             {"entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0"},
         ),
         (reverse("console:version_roll_back", args=[w["version"].pk]), {}),
+        (reverse("console:resync_offer", args=[w["latest"].pk]), {}),
     ]
 
 
