@@ -269,6 +269,11 @@ INTEGRATION_HUB_ALERT_QUEUE_STALL_MINUTES = env.int(
 INTEGRATION_HUB_PUBLIC_BASE_URL = env.str("INTEGRATION_HUB_PUBLIC_BASE_URL", default="")
 # Bearer token a Prometheus server sends to /metrics; empty: only staff logins see the metrics.
 INTEGRATION_HUB_METRICS_TOKEN = env.str("INTEGRATION_HUB_METRICS_TOKEN", default="")
+# Configuration imports (flows, connectors, value maps): the largest file and the most rows.
+INTEGRATION_HUB_IMPORT_MAX_BYTES = env.int(
+    "INTEGRATION_HUB_IMPORT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1
+)
+INTEGRATION_HUB_IMPORT_MAX_ROWS = env.int("INTEGRATION_HUB_IMPORT_MAX_ROWS", default=50_000, minimum=1)
 # Days of documents the scheduled reconciliation compares (up to yesterday).
 INTEGRATION_HUB_RECONCILIATION_DAYS = env.int("INTEGRATION_HUB_RECONCILIATION_DAYS", default=7, minimum=0)
 # Successful record logs are deleted after this many days; failures stay until resolved.
