@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from syncjobs.exports.resources import AuditResource, shown
 from syncjobs.mapping import mapping_errors
 from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun, ValueMap, ValueMapEntry
 from syncjobs.services import flow_config
@@ -272,9 +273,12 @@ class ValueMapEntryResource(resources.ModelResource):
         return super().get_queryset().select_related("value_map")
 
 
-class SyncRunResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
-    mapping_version = fields.Field(attribute="mapping_version__number", column_name="mapping_version")
+class SyncRunResource(AuditResource):
+    """Runs as the run list shows them: flow name, labelled trigger and status, local times."""
+
+    flow = shown(SyncRun, "flow", "flow__name")
+    mapping_version = shown(SyncRun, "mapping_version", "mapping_version__number")
+    select_related = ("flow", "mapping_version")
 
     class Meta:
         model = SyncRun
@@ -296,12 +300,13 @@ class SyncRunResource(resources.ModelResource):
             "message",
         )
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "mapping_version")
 
+class SyncRecordResource(AuditResource):
+    """Records with their run number, flow name and labelled action and status."""
 
-class SyncRecordResource(resources.ModelResource):
-    flow = _slug_field("flow", SyncFlow)
+    run = shown(SyncRecord, "run", "run_id")
+    flow = shown(SyncRecord, "flow", "flow__name")
+    select_related = ("flow",)
 
     class Meta:
         model = SyncRecord
@@ -322,14 +327,14 @@ class SyncRecordResource(resources.ModelResource):
             "updated_at",
         )
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow")
 
+class CrossReferenceResource(AuditResource):
+    """Which source record is which target record, with connector and flow names."""
 
-class CrossReferenceResource(resources.ModelResource):
-    source_connector = _slug_field("source_connector", Connector)
-    target_connector = _slug_field("target_connector", Connector)
-    flow = _slug_field("flow", SyncFlow)
+    flow = shown(CrossReference, "flow", "flow__name")
+    source_connector = shown(CrossReference, "source_connector", "source_connector__name")
+    target_connector = shown(CrossReference, "target_connector", "target_connector__name")
+    select_related = ("flow", "source_connector", "target_connector")
 
     class Meta:
         model = CrossReference
@@ -347,9 +352,6 @@ class CrossReferenceResource(resources.ModelResource):
             "first_synced_at",
             "last_synced_at",
         )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "source_connector", "target_connector")
 
 
 def _dump(value):
