@@ -93,6 +93,16 @@ def test_record_exports_show_actions_and_statuses_as_labels(finance_client, run)
     assert {row[header.index("运行")] for row in rows} == {str(run.pk)}
 
 
+def test_only_the_ticked_columns_are_exported(finance_client, run):
+    form = {
+        key: value
+        for key, value in export_form(SyncRunResource).items()
+        if not key.startswith("syncrunresource_") or key.endswith(("_id", "_created_count"))
+    }
+    response = finance_client.post_form(reverse("admin:syncjobs_syncrun_export"), form, **CHINESE)
+    assert csv_rows(response) == [["ID", "创建数"], [str(run.pk), "600"]]
+
+
 def test_the_field_chooser_speaks_the_user_s_language(finance_client, run):
     page = finance_client.get(reverse("admin:syncjobs_syncrun_export"), **CHINESE).content.decode()
     assert "创建数" in page
@@ -143,6 +153,35 @@ def test_workbook_exports_keep_such_texts_exactly_as_text_cells(finance_client, 
     expected = FORMULA_LIKE if name != "syncrun" else FORMULA_LIKE[1:2]
     # openpyxl reads a lone CR in a cell back as LF; the cell is text all the same.
     assert {text.replace("\r", "\n") for text in expected} <= {t.replace("\r", "\n") for t in texts}
+
+
+def add_runs(run, count):
+    SyncRun.objects.exclude(pk=run.pk).delete()
+    SyncRun.objects.bulk_create(SyncRun(flow=run.flow, created_count=index) for index in range(count - 1))
+
+
+def add_records(run, count):
+    SyncRecord.objects.all().delete()
+    make_records(run, count)
+
+
+@pytest.mark.parametrize(
+    ("name", "resource", "add"),
+    [("syncrun", SyncRunResource, add_runs), ("syncrecord", SyncRecordResource, add_records)],
+)
+def test_run_and_record_exports_run_the_same_queries_for_ten_rows_or_three_hundred(
+    finance_client, run, name, resource, add
+):
+    finance_client.csrf_token()
+
+    def queries_for(count):
+        add(run, count)
+        with CaptureQueriesContext(connection) as queries:
+            response = export(finance_client, name, resource, XLSX_FORMAT)
+        assert len(list(sheet(response).rows)) == count + 1
+        return len(queries)
+
+    assert queries_for(10) == queries_for(300)
 
 
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT])
