@@ -3,15 +3,9 @@
 import json
 
 from django.contrib.admin.views.main import PAGE_VAR
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext_noop
-from import_export.admin import ExportMixin
-from import_export.forms import SelectableFieldsExportForm
 
 from syncjobs.exports.formats import AuditCSV, AuditXLSX, ConfigCSV, ConfigJSON, ConfigXLSX
 
@@ -77,35 +71,3 @@ class ReadOnlyMixin:
 def pretty_json(value):
     """JSON shown in a monospace block (escaped)."""
     return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-# The library's export page says "Select all" and ships no Chinese for it; marked here so the
-# project's catalogue, which takes precedence over an app's, carries the translation.
-gettext_noop("Select all")
-
-
-class LabelledFieldsExportForm(SelectableFieldsExportForm):
-    """The export form's field chooser, labelled with the columns' headers in the user's language."""
-
-    def _get_field_label(self, resource, field_name):
-        # The library titles the attribute name in English ("Created Count (created_count)").
-        field = resource.fields.get(field_name)
-        return force_str(field.column_name) if field else field_name
-
-
-class AuditExportMixin(ExportMixin):
-    """Exports of the audit trail: translated chooser, typed formats, business-time file names."""
-
-    export_formats = AUDIT_FORMATS
-    export_form_class = LabelledFieldsExportForm
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        # Native values for both formats: the audit formats write numbers and dates themselves.
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
-        return file_format.export_data(data)
-
-    def get_export_filename(self, request, queryset, file_format):
-        day = timezone.localdate()  # the business day (TIME_ZONE), not UTC's
-        return f"{self.model.__name__}-{day:%Y-%m-%d}.{file_format.get_extension()}"

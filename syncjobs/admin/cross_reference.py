@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from syncjobs.admin.base import AuditExportMixin, LargeTableMixin
+from syncjobs.admin.base import LargeTableMixin
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import CrossReference
 from syncjobs.resources import CrossReferenceResource
 from syncjobs.selectors import search_cross_references

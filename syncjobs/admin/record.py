@@ -5,7 +5,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from syncjobs.admin.base import AuditExportMixin, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
 from syncjobs.selectors import search_records

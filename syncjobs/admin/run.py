@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from syncjobs.admin.base import AuditExportMixin, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRun
 from syncjobs.resources import SyncRunResource
 

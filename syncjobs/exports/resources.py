@@ -5,6 +5,7 @@ exported as their labels, related rows by their names, and the dataset is titled
 plural name (the workbook's sheet). The formats in ``formats`` turn these native values into cells.
 """
 
+from django.db.models import QuerySet
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from import_export import fields, resources, widgets
@@ -49,6 +50,8 @@ class AuditResource(resources.ModelResource):
         return field
 
     def filter_export(self, queryset, **kwargs):
+        if not isinstance(queryset, QuerySet):  # rows already read (a background export's)
+            return queryset
         # The admin hands over its changelist's queryset: join what the rows name, once, and load
         # only the exported columns (not payloads, snapshots or a connector's encrypted secrets).
         columns = [self._column(field.attribute) for field in self.get_export_fields()]
