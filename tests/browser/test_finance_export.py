@@ -46,3 +46,24 @@ def test_a_finance_export_opens_with_typed_cells_chinese_headers_and_no_live_for
     assert isinstance(mine["创建时间"].value, datetime) and mine["创建时间"].is_date
     assert mine["源编号"].value == TYPED_BY_HAND and mine["源编号"].data_type == "s"
     assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+def test_a_large_export_is_built_in_the_background_and_downloaded_from_its_page(
+    journey, finance_user, customers, failures, settings, tmp_path
+):
+    settings.EXPORT_IN_BACKGROUND_ROWS = 1
+    settings.DATA_DIR = tmp_path
+    journey.log_in("fiona")
+
+    page = journey.open("/admin/syncjobs/syncrecord/export/")
+    page.locator("select[name='format']").select_option(label="xlsx")
+    page.click("input[type=submit]")
+    page.wait_for_selector("a.hub-export-download")  # tasks run inline: the page says it is ready
+    assert f"{failures.count()} of {failures.count()} rows written" in page.inner_text(".hub-export-status")
+    journey.shot("export-ready")
+    with page.expect_download() as download:
+        page.click("a.hub-export-download")
+
+    sheet = openpyxl.load_workbook(BytesIO(open(download.value.path(), "rb").read())).active
+    assert sheet.max_row == failures.count() + 1
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
