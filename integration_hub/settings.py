@@ -240,6 +240,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An audit export of more rows is built in the background and downloaded from its own page.
+INTEGRATION_HUB_EXPORT_IN_BACKGROUND_ROWS = env.int(
+    "INTEGRATION_HUB_EXPORT_IN_BACKGROUND_ROWS", default=20000
+)
 
 # --- Mail (alerts) -----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")

@@ -5,6 +5,7 @@ model instances or secrets. Every task is safe to run twice: runs, batches and w
 are claimed by compare-and-set, so a redelivered task finds its work done or taken.
 """
 
+from syncjobs.admin import exports
 from syncjobs.models import SyncFlow, Trigger
 from syncjobs.services import sync
 
@@ -42,3 +43,8 @@ def reconcile():
     """Resume stalled runs, release landed children, start due write-backs (every minute)."""
     report = sync.reconcile_runs()
     return {"resumed": report.resumed, "write_backs_due": report.write_backs_due}
+
+
+def build_export(export_id):
+    """Write a queued audit export's file (see ``syncjobs.admin.exports``)."""
+    return exports.build_export(export_id)

@@ -1,4 +1,4 @@
-"""Shared pieces for the admin: bounded counting for big tables, read-only audit admins."""
+"""Shared pieces for the admin: bounded counting for big tables, read-only audit admins, exports."""
 
 import json
 
@@ -6,10 +6,11 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from import_export.formats.base_formats import CSV, JSON, XLSX
 
-CONFIG_FORMATS = [JSON, CSV, XLSX]
-AUDIT_FORMATS = [CSV, XLSX]
+from syncjobs.exports.formats import AuditCSV, AuditXLSX, ConfigCSV, ConfigJSON, ConfigXLSX
+
+CONFIG_FORMATS = [ConfigJSON, ConfigCSV, ConfigXLSX]
+AUDIT_FORMATS = [AuditCSV, AuditXLSX]
 
 
 class BoundedCountPaginator(Paginator):

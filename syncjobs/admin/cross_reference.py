@@ -2,20 +2,19 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin
+from syncjobs.admin.base import LargeTableMixin
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import CrossReference
 from syncjobs.resources import CrossReferenceResource
 from syncjobs.selectors import search_cross_references
 
 
 @admin.register(CrossReference)
-class CrossReferenceAdmin(LargeTableMixin, ExportMixin, admin.ModelAdmin):
+class CrossReferenceAdmin(LargeTableMixin, AuditExportMixin, admin.ModelAdmin):
     """Editable by integration admins (to repair a wrong link); viewed and exported by finance."""
 
     resource_classes = [CrossReferenceResource]
-    export_formats = AUDIT_FORMATS
     list_display = (
         "id",
         "source_object",

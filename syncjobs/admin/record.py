@@ -4,9 +4,9 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
 from syncjobs.selectors import search_records
@@ -14,9 +14,8 @@ from syncjobs.services import sync
 
 
 @admin.register(SyncRecord)
-class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRecordResource]
-    export_formats = AUDIT_FORMATS
     list_display = (
         "id",
         "run_number",

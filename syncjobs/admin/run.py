@@ -4,17 +4,16 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRun
 from syncjobs.resources import SyncRunResource
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRunResource]
-    export_formats = AUDIT_FORMATS
     list_display = (
         "id",
         "flow",

@@ -3,6 +3,7 @@
 from syncjobs.models.batch import BatchStatus, FlowLease, SyncBatch
 from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
+from syncjobs.models.export import ExportFile, ExportStatus
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
 from syncjobs.models.intervention import InterventionKind, RecordIntervention
 from syncjobs.models.lag import LagExcess
@@ -38,6 +39,8 @@ from syncjobs.models.run import (
 from syncjobs.models.value_map import ValueMap, ValueMapEntry
 
 __all__ = [
+    "ExportFile",
+    "ExportStatus",
     "Severity",
     "NotificationChannel",
     "DeliveryStatus",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from syncjobs.fields import EncryptedTextField
@@ -90,8 +91,8 @@ class Connector(models.Model):
         blank=True,
         help_text=_("The daily call quota bought for this tenant (Fxiaoke Open API packs); empty if none."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("timestamp", "updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=list(SECRET_FIELDS))
     objects = ConnectorManager()

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CrossReference(models.Model):
@@ -51,8 +52,8 @@ class CrossReference(models.Model):
     )
     first_synced_at = models.DateTimeField(_("first synced"), null=True, blank=True)
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("timestamp", "updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("cross-reference")

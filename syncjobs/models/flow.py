@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from syncjobs import validators
@@ -99,8 +100,8 @@ class SyncFlow(models.Model):
     boundary_ids = models.JSONField(
         _("records seen at the watermark"), default=list, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("timestamp", "updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["watermark", "boundary_ids"], m2m_fields=[depends_on])
     objects = SyncFlowManager()
@@ -191,7 +192,7 @@ class MappingVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     rows = models.JSONField(_("mapping rows"))
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

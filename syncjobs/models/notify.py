@@ -7,6 +7,7 @@ secret: both are encrypted with ``FIELD_ENCRYPTION_KEYS`` and never shown again.
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import EncryptedTextField, RedactedJSONField, RedactedTextField
 
@@ -59,7 +60,7 @@ class NotificationChannel(models.Model):
         default=20,
         help_text=_("Sends beyond this wait for the next minute (企业微信 and 钉钉 allow 20 a robot)."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notification channel")
@@ -176,7 +177,9 @@ class ChannelDelivery(models.Model):
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("failed"), null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(
+        pgettext_lazy("timestamp", "failed"), null=True, blank=True, db_index=True
+    )
     last_error = RedactedTextField(_("last error"), blank=True)
 
     class Meta:

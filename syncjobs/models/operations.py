@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AlertNotice(models.Model):
@@ -78,7 +79,7 @@ class ReconciliationReport(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     totals = models.JSONField(
         _("totals"), default=dict, blank=True, help_text=_("Counts and amounts per document kind and side.")

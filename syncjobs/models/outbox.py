@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RemoteJSONField
 
@@ -39,7 +40,7 @@ class WriteBack(models.Model):
     claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     error_message = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
 
     class Meta:
@@ -75,7 +76,7 @@ class ParentWait(models.Model):
     )
     parent_by = models.CharField(_("parent key field"), max_length=20)
     parent_value = models.CharField(_("parent key"), max_length=128)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("record waiting for a parent")

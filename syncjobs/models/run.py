@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RedactedJSONField, RedactedTextField
 
@@ -94,12 +95,12 @@ class SyncRun(models.Model):
         blank=True,
         help_text=_("When a paused run (e.g. daily quota used up) continues."),
     )
-    read_count = models.PositiveIntegerField(_("read"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
-    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    read_count = models.PositiveIntegerField(pgettext_lazy("count", "read"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy("count", "created"), default=0)
+    updated_count = models.PositiveIntegerField(pgettext_lazy("count", "updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(pgettext_lazy("count", "unchanged"), default=0)
+    skipped_count = models.PositiveIntegerField(pgettext_lazy("count", "skipped"), default=0)
+    failed_count = models.PositiveIntegerField(pgettext_lazy("count", "failed"), default=0)
     progress_done = models.PositiveIntegerField(_("records done"), default=0)
     progress_total = models.PositiveIntegerField(_("records expected"), null=True, blank=True)
     api_calls = models.JSONField(
@@ -174,8 +175,8 @@ class SyncRecord(models.Model):
     source_snapshot = RedactedJSONField(_("source record"), default=dict, blank=True)
     mapped_payload = RedactedJSONField(_("mapped payload"), default=dict, blank=True)
     response_excerpt = RedactedJSONField(_("response excerpt"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), default=timezone.now)
+    updated_at = models.DateTimeField(pgettext_lazy("timestamp", "updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("record")

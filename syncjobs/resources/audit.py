@@ -1,14 +1,15 @@
-"""The audit trail for finance, exported (never imported): runs, records and cross-references."""
+"""The audit trail for finance: runs, records and cross-references as the console's lists show them."""
 
-from import_export import fields, resources
-
-from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun
-from syncjobs.resources.base import slug_field
+from syncjobs.exports.resources import AuditResource, shown
+from syncjobs.models import CrossReference, SyncRecord, SyncRun
 
 
-class SyncRunResource(resources.ModelResource):
-    flow = slug_field("flow", SyncFlow)
-    mapping_version = fields.Field(attribute="mapping_version__number", column_name="mapping_version")
+class SyncRunResource(AuditResource):
+    """Runs as the run list shows them: flow name, labelled trigger and status, local times."""
+
+    flow = shown(SyncRun, "flow", "flow__name")
+    mapping_version = shown(SyncRun, "mapping_version", "mapping_version__number")
+    select_related = ("flow", "mapping_version")
 
     class Meta:
         model = SyncRun
@@ -30,12 +31,13 @@ class SyncRunResource(resources.ModelResource):
             "message",
         )
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "mapping_version")
 
+class SyncRecordResource(AuditResource):
+    """Records with their run number, flow name and labelled action and status."""
 
-class SyncRecordResource(resources.ModelResource):
-    flow = slug_field("flow", SyncFlow)
+    run = shown(SyncRecord, "run", "run_id")
+    flow = shown(SyncRecord, "flow", "flow__name")
+    select_related = ("flow",)
 
     class Meta:
         model = SyncRecord
@@ -56,14 +58,14 @@ class SyncRecordResource(resources.ModelResource):
             "updated_at",
         )
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow")
 
+class CrossReferenceResource(AuditResource):
+    """Which source record is which target record, with connector and flow names."""
 
-class CrossReferenceResource(resources.ModelResource):
-    source_connector = slug_field("source_connector", Connector)
-    target_connector = slug_field("target_connector", Connector)
-    flow = slug_field("flow", SyncFlow)
+    flow = shown(CrossReference, "flow", "flow__name")
+    source_connector = shown(CrossReference, "source_connector", "source_connector__name")
+    target_connector = shown(CrossReference, "target_connector", "target_connector__name")
+    select_related = ("flow", "source_connector", "target_connector")
 
     class Meta:
         model = CrossReference
@@ -81,6 +83,3 @@ class CrossReferenceResource(resources.ModelResource):
             "first_synced_at",
             "last_synced_at",
         )
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("flow", "source_connector", "target_connector")

@@ -6,6 +6,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from syncjobs.exports.cells import append_typed_row
 from syncjobs.models import DocumentKind, Problem, ReportStatus
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,27 +94,19 @@ def workbook_bytes(report):
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")[:31]
-    summary.append([_("Period"), f"{report.period_start} – {report.period_end}"])
-    summary.append([_("CRM"), str(report.crm_connector), _("ERP"), str(report.erp_connector)])
+    append_typed_row(summary, [_("Period"), f"{report.period_start} – {report.period_end}"])
+    append_typed_row(summary, [_("CRM"), str(report.crm_connector), _("ERP"), str(report.erp_connector)])
     summary.append([])
-    _append(summary, summary_header())
+    append_typed_row(summary, summary_header())
     for row in summary_rows(report):
-        _append(summary, row)
+        append_typed_row(summary, row)
     sheet = book.create_sheet(_("Differences")[:31])
-    _append(sheet, difference_header())
+    append_typed_row(sheet, difference_header())
     for difference in report.differences.order_by("kind", "problem", "id").iterator():
-        _append(sheet, difference_row(difference))
+        append_typed_row(sheet, difference_row(difference))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _append(sheet, values):
-    """Add a row; texts are stored as texts, so a number like "=1+1" never becomes a formula."""
-    sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
 
 
 def summary_text(report):

@@ -1,0 +1,1 @@
+"""Files people open in a spreadsheet: typed cells, the user's language, no live formulas."""
