@@ -84,13 +84,15 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
     """Read the source and store it as batches of ``flow.batch_size``; return how many were read.
 
     A reader resuming a run skips the ids its batches already hold. ``on_batch(batch)`` is
-    called after each stored batch (heartbeats, waking helpers).
+    called after each stored batch (heartbeats, waking helpers). An incremental or full
+    run that requests for ids joined reads those ids after the changes (``also_ids``),
+    unless the changes brought them already.
     """
     held = batches.held_ids(run.pk)
     seq = batches.next_seq(run.pk)
     size, buffer, count = ctx.flow.batch_size, [], 0
-    for page in pull(ctx, since, ids):
-        fresh = _fresh(page, held, skip_seen=ids is None and not run.options.get("full"), flow=ctx.flow)
+    for page, skip_seen in _pages(ctx, run, since, ids, held):
+        fresh = _fresh(page, held, skip_seen=skip_seen, flow=ctx.flow)
         buffer.extend(fresh)
         count += len(fresh)
         while len(buffer) >= size:
@@ -101,6 +103,17 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
     if buffer:
         _store(run, seq, buffer, on_batch)
     return count
+
+
+def _pages(ctx, run, since, ids, held):
+    """``(page, skip_seen)``: the run's own read, then the ids requests joined into it."""
+    skip_seen = ids is None and not run.options.get("full")
+    for page in pull(ctx, since, ids):
+        yield page, skip_seen
+    also = [i for i in run.options.get("also_ids") or [] if i not in held] if ids is None else []
+    if also:
+        for page in pull(ctx, ids=also):
+            yield page, False
 
 
 def _fresh(page, held, skip_seen, flow):
