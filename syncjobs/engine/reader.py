@@ -9,9 +9,11 @@ page they arrive on.
 
 from datetime import timedelta
 
-from syncjobs.engine import batches
+from django.db.models import F
+
+from syncjobs.engine import batches, echoes
 from syncjobs.engine.records import normalised
-from syncjobs.models import RunStatus, SyncRecord, SyncRun
+from syncjobs.models import RunStatus, SyncRecord, SyncRun, Trigger
 
 # Keeps IN lists under every database's parameter limit.
 _CHUNK = 500
@@ -91,8 +93,11 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
     held = batches.held_ids(run.pk)
     seq = batches.next_seq(run.pk)
     size, buffer, count = ctx.flow.batch_size, [], 0
+    echoed = Echoed(run)
     for page, skip_seen in _pages(ctx, run, since, ids, held):
         fresh = _fresh(page, held, skip_seen=skip_seen, flow=ctx.flow)
+        if echoed.wanted:
+            fresh = echoed.drop(ctx.flow, fresh)
         buffer.extend(fresh)
         count += len(fresh)
         while len(buffer) >= size:
@@ -102,7 +107,40 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
             on_batch(None)
     if buffer:
         _store(run, seq, buffer, on_batch)
+    echoed.save()
     return count
+
+
+class Echoed:
+    """The records of a run's read that only the hub's own writes changed (``engine.echoes``).
+
+    They are left out of the batches and of the read count, and counted as echoes; the
+    latest change among them still moves the watermark. A full run and a run of ids a
+    person asked for read everything they name.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.wanted = not run.options.get("full") and (
+            run.options.get("ids") is None or run.trigger == Trigger.WEBHOOK
+        )
+        self.count, self.latest = 0, None
+
+    def drop(self, flow, records):
+        changed, echoes_ = echoes.split(flow, records)
+        self.count += len(echoes_)
+        for record in echoes_:
+            if record.modified_at is not None and (self.latest is None or record.modified_at > self.latest):
+                self.latest = record.modified_at
+        return changed
+
+    def save(self):
+        if not self.count:
+            return
+        SyncRun.objects.filter(pk=self.run.pk).update(echo_count=F("echo_count") + self.count)
+        if self.latest is not None:
+            self.run.options = {**self.run.options, "echoes_until": self.latest.isoformat()}
+            SyncRun.objects.filter(pk=self.run.pk).update(options=self.run.options)
 
 
 def _pages(ctx, run, since, ids, held):

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -368,9 +369,13 @@ def _advance_watermark(run):
         .order_by("-last_modified_at")
         .first()
     )
-    if latest is None:
+    echoed = parse_datetime(run.options.get("echoes_until") or "")
+    if latest is None and echoed is None:
         return
-    watermark, boundary = latest.last_modified_at, []
+    watermark, boundary = latest.last_modified_at if latest else echoed, []
+    if echoed is not None and echoed > watermark:
+        # Records only our own writes changed were read past the batches: no need to read them again.
+        watermark = echoed
     if run.started_at is not None and watermark > run.started_at:
         watermark = run.started_at
     else:
