@@ -51,13 +51,6 @@ def remember(items):
     bulk.update_many(CrossReference, rows, ["source_digest", "echo_values", "echo_pushes"])
 
 
-def read_back(flow, records):
-    """The read found these echoes: their pushes, if still to come, need no run."""
-    ids = [record.id for record in records]
-    for start in range(0, len(ids), _CHUNK):
-        _flow_references(flow, ids[start : start + _CHUNK]).filter(echo_pushes__gt=0).update(echo_pushes=0)
-
-
 def _references(connector_id, object_name, record_ids):
     return CrossReference.objects.filter(
         source_connector_id=connector_id, source_object=object_name, source_id__in=list(record_ids)
@@ -127,17 +120,28 @@ def pushed_echoes(flow, record_ids):
 
 
 def split(flow, records):
-    """``(changed, echoes)``: the records minus those changed only by the hub's own writes."""
+    """``(changed, echoes)``: the records minus those changed only by the hub's own writes.
+
+    An echo read again (a later pull's overlap window brings it back) is dropped without
+    being counted twice; a read that finds an echo also takes its push, if one is to come.
+    """
     known = {}
     for start in range(0, len(records), _CHUNK):
         chunk = [record.id for record in records[start : start + _CHUNK]]
-        for xref in _flow_references(flow, chunk).only("source_id", "source_digest", "echo_values"):
+        for xref in _flow_references(flow, chunk):
             if xref.echo_values and xref.source_digest:
                 known[xref.source_id] = xref
-    changed, echoes = [], []
+    changed, echoes, seen = [], [], []
     for record in records:
         xref = known.get(record.id)
-        (echoes if xref is not None and is_echo(xref, record.data) else changed).append(record)
+        if xref is None or not is_echo(xref, record.data):
+            changed.append(record)
+            continue
+        if record.modified_at is None or xref.echo_seen_at != record.modified_at:
+            echoes.append(record)
+        xref.echo_seen_at, xref.echo_pushes = record.modified_at, 0
+        seen.append(xref)
+    bulk.update_many(CrossReference, seen, ["echo_seen_at", "echo_pushes"])
     return changed, echoes
 
 

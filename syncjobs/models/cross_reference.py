@@ -57,6 +57,12 @@ class CrossReference(models.Model):
         default=0,
         help_text=_("Writes onto the source record whose change notification has not come back yet."),
     )
+    echo_seen_at = models.DateTimeField(
+        _("echo read at"),
+        null=True,
+        blank=True,
+        help_text=_("The change time of the last echo of the hub's writes read, so it is not counted twice."),
+    )
     post_actions_done = models.JSONField(
         _("post-actions done"),
         default=list,
