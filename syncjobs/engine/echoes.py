@@ -72,7 +72,9 @@ def written_many(connector_id, object_name, values_by_id):
     pushes = 1 if WebhookEvent.objects.filter(object_name=object_name).exists() else 0
     ids = list(values_by_id)
     for start in range(0, len(ids), _CHUNK):
-        for xref in _references(connector_id, object_name, ids[start : start + _CHUNK]).only("echo_values"):
+        for xref in _references(connector_id, object_name, ids[start : start + _CHUNK]).only(
+            "pk", "source_id", "echo_values"
+        ):
             values = values_by_id[xref.source_id]
             CrossReference.objects.filter(pk=xref.pk).update(
                 echo_values={**(xref.echo_values or {}), **values}, echo_pushes=F("echo_pushes") + pushes
@@ -104,7 +106,7 @@ def _flow_references(flow, record_ids):
 
 
 def pushed_echoes(flow, record_ids):
-    """Which of the pushed ``record_ids`` are the push of the flow's own write (each taken once)."""
+    """Which of the pushed ``record_ids`` are the push of the hub's own write (each taken once)."""
     echoes = set()
     for start in range(0, len(record_ids), _CHUNK):
         chunk = record_ids[start : start + _CHUNK]
