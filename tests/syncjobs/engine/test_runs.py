@@ -17,6 +17,7 @@ from syncjobs.models import (
     SyncRun,
     Trigger,
 )
+from syncjobs.operations import control
 from syncjobs.services import sync
 from tests.syncjobs.engine.conftest import add_accounts, run_now
 
@@ -135,3 +136,30 @@ def test_a_source_that_cannot_be_read_fails_the_run_and_keeps_the_watermark(cust
     assert run.status == RunStatus.FAILED and "no permission on AccountObj" in run.message
     assert SyncFlow.objects.get(pk=customers.pk).watermark is None
     assert run_now(customers).created_count == 2
+
+
+def test_a_run_put_back_in_the_queue_beside_a_newer_queued_run_joins_it(customers):
+    first = sync.start_run(customers, ids=["a1"], dispatcher=InlineDispatcher())
+    now = timezone.now()
+    assert runs.take_over(first, "worker-1", now, 120) == runs.LEADER
+    second = sync.start_run(customers, ids=["a2"], dispatcher=InlineDispatcher())
+
+    runs.requeue(first)  # its lease was taken meanwhile
+
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == (RunStatus.SUCCEEDED, RunStatus.QUEUED)
+    assert second.options == {"ids": ["a2", "a1"]} and second.request_count == 2
+    assert str(second.pk) in first.message
+
+
+def test_requests_for_a_paused_flow_join_its_held_run_and_resuming_queues_it_once(customers):
+    control.pause_flow(customers)
+    for ids in (["a1"], ["a2"]):
+        control.hold_if_paused(
+            sync.start_run(customers, Trigger.WEBHOOK, ids=ids, dispatcher=InlineDispatcher())
+        )
+
+    held = SyncRun.objects.get(joinable=True)
+    assert held.status == RunStatus.PAUSED and held.options == {"ids": ["a1", "a2"]}
+    control.resume_flow(customers, dispatcher=InlineDispatcher())
+    assert SyncRun.objects.filter(status=RunStatus.QUEUED, joinable=True).get().pk == held.pk
