@@ -66,10 +66,15 @@ def takes_lease(run):
     return run.joinable or not is_ids_run(run)
 
 
+def _waiting():
+    # Queued (perhaps put back after losing the lease, before reading), or held by a pause
+    # before it started: what such a run will read is still open.
+    return Q(status=RunStatus.QUEUED) | Q(status=RunStatus.PAUSED, started_at__isnull=True)
+
+
 def queued_run(flow):
     """The flow's joinable run that has not started: queued, or held by a pause before it started."""
-    waiting = Q(status=RunStatus.QUEUED) | Q(status=RunStatus.PAUSED, started_at__isnull=True)
-    return SyncRun.objects.filter(waiting, flow=flow, joinable=True).order_by("id").first()
+    return SyncRun.objects.filter(_waiting(), flow=flow, joinable=True).order_by("id").first()
 
 
 def joined_options(options, full=False, ids=None):
@@ -104,18 +109,14 @@ def join(run, full=False, ids=None):
     """
     for _attempt in range(JOIN_ATTEMPTS):
         merged = joined_options(run.options, full, ids)
-        won = SyncRun.objects.filter(
-            pk=run.pk, status=run.status, started_at__isnull=True, request_count=run.request_count
-        ).update(options=merged, request_count=run.request_count + 1)
+        won = SyncRun.objects.filter(_waiting(), pk=run.pk, request_count=run.request_count).update(
+            options=merged, request_count=run.request_count + 1
+        )
         if won:
             run.options, run.request_count = merged, run.request_count + 1
             return True
-        run = SyncRun.objects.filter(pk=run.pk).first()
-        if (
-            run is None
-            or run.started_at is not None
-            or run.status not in (RunStatus.QUEUED, RunStatus.PAUSED)
-        ):
+        run = SyncRun.objects.filter(_waiting(), pk=run.pk).first()
+        if run is None:
             return False
     return False
 

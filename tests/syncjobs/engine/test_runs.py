@@ -163,3 +163,14 @@ def test_requests_for_a_paused_flow_join_its_held_run_and_resuming_queues_it_onc
     assert held.status == RunStatus.PAUSED and held.options == {"ids": ["a1", "a2"]}
     control.resume_flow(customers, dispatcher=InlineDispatcher())
     assert SyncRun.objects.filter(status=RunStatus.QUEUED, joinable=True).get().pk == held.pk
+
+
+def test_a_run_put_back_in_the_queue_after_losing_the_lease_is_still_joined(customers):
+    queued = sync.start_run(customers, ids=["a1"], dispatcher=InlineDispatcher())
+    assert runs.take_over(queued, "worker-1", timezone.now(), 120) == runs.LEADER
+    runs.requeue(queued)  # another run took the flow's lease first
+
+    joined = sync.start_run(customers, Trigger.WEBHOOK, ids=["a2"], dispatcher=InlineDispatcher())
+
+    assert joined.pk == queued.pk and SyncRun.objects.count() == 1
+    assert SyncRun.objects.get().options == {"ids": ["a1", "a2"]}
