@@ -38,6 +38,32 @@ class CrossReference(models.Model):
     fingerprint = models.CharField(
         _("payload fingerprint"), max_length=64, blank=True, help_text=_("Hash of the last payload written.")
     )
+    source_digest = models.JSONField(
+        _("source record as last synced"),
+        default=dict,
+        blank=True,
+        help_text=_("A short hash of each field of the source record when it was last synced."),
+    )
+    echo_values = models.JSONField(
+        _("values the hub wrote onto the record"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Fields the hub wrote onto this record since it was last synced (write-backs, other flows), "
+            "with their values."
+        ),
+    )
+    echo_pushes = models.PositiveIntegerField(
+        _("pushes expected back"),
+        default=0,
+        help_text=_("Writes onto the source record whose change notification has not come back yet."),
+    )
+    echo_seen_at = models.DateTimeField(
+        _("echo read at"),
+        null=True,
+        blank=True,
+        help_text=_("The change time of the last echo of the hub's writes read, so it is not counted twice."),
+    )
     post_actions_done = models.JSONField(
         _("post-actions done"),
         default=list,

@@ -201,7 +201,7 @@ def _report_rerun(request, run):
     if run is None:
         report(request, _("No open record matched; nothing was re-run."), ok=False)
         return
-    count = len(run.options.get("ids") or [])
+    count = len(run.options.get("ids") or run.options.get("also_ids") or [])  # a re-run may join a queued run
     report(
         request,
         ngettext(

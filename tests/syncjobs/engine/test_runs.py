@@ -17,6 +17,7 @@ from syncjobs.models import (
     SyncRun,
     Trigger,
 )
+from syncjobs.operations import control
 from syncjobs.services import sync
 from tests.syncjobs.engine.conftest import add_accounts, run_now
 
@@ -29,8 +30,9 @@ def test_a_second_request_joins_the_unfinished_run(customers):
     second = sync.start_run(customers, Trigger.SCHEDULE, dispatcher=dispatcher)
     by_ids = sync.start_run(customers, ids=["a1"], dispatcher=dispatcher)
 
-    assert second.pk == first.pk and by_ids.pk != first.pk
-    assert SyncRun.objects.count() == 2
+    # A request for ids joins the queued run too: its ids are read after the changes.
+    assert second.pk == first.pk and by_ids.pk == first.pk
+    assert SyncRun.objects.get().options == {"also_ids": ["a1"]}
 
 
 def test_only_the_lease_holder_reads_and_the_next_run_starts_after_it(customers, crm):
@@ -134,3 +136,41 @@ def test_a_source_that_cannot_be_read_fails_the_run_and_keeps_the_watermark(cust
     assert run.status == RunStatus.FAILED and "no permission on AccountObj" in run.message
     assert SyncFlow.objects.get(pk=customers.pk).watermark is None
     assert run_now(customers).created_count == 2
+
+
+def test_a_run_put_back_in_the_queue_beside_a_newer_queued_run_joins_it(customers):
+    first = sync.start_run(customers, ids=["a1"], dispatcher=InlineDispatcher())
+    now = timezone.now()
+    assert runs.take_over(first, "worker-1", now, 120) == runs.LEADER
+    second = sync.start_run(customers, ids=["a2"], dispatcher=InlineDispatcher())
+
+    runs.requeue(first)  # its lease was taken meanwhile
+
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == (RunStatus.SUCCEEDED, RunStatus.QUEUED)
+    assert second.options == {"ids": ["a2", "a1"]} and second.request_count == 2
+    assert str(second.pk) in first.message
+
+
+def test_requests_for_a_paused_flow_join_its_held_run_and_resuming_queues_it_once(customers):
+    control.pause_flow(customers)
+    for ids in (["a1"], ["a2"]):
+        control.hold_if_paused(
+            sync.start_run(customers, Trigger.WEBHOOK, ids=ids, dispatcher=InlineDispatcher())
+        )
+
+    held = SyncRun.objects.get(joinable=True)
+    assert held.status == RunStatus.PAUSED and held.options == {"ids": ["a1", "a2"]}
+    control.resume_flow(customers, dispatcher=InlineDispatcher())
+    assert SyncRun.objects.filter(status=RunStatus.QUEUED, joinable=True).get().pk == held.pk
+
+
+def test_a_run_put_back_in_the_queue_after_losing_the_lease_is_still_joined(customers):
+    queued = sync.start_run(customers, ids=["a1"], dispatcher=InlineDispatcher())
+    assert runs.take_over(queued, "worker-1", timezone.now(), 120) == runs.LEADER
+    runs.requeue(queued)  # another run took the flow's lease first
+
+    joined = sync.start_run(customers, Trigger.WEBHOOK, ids=["a2"], dispatcher=InlineDispatcher())
+
+    assert joined.pk == queued.pk and SyncRun.objects.count() == 1
+    assert SyncRun.objects.get().options == {"ids": ["a1", "a2"]}
