@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
+from django.core.handlers.wsgi import WSGIHandler
 
 from sandbox.server import make_server
 
@@ -22,7 +22,9 @@ class ConsoleServer:
     """A web server on a background thread plus an optional django-q2 worker process."""
 
     def __init__(self, host="127.0.0.1", port=8000):
-        self.server = make_server(host, port, get_wsgi_application())
+        # Not get_wsgi_application(): it runs django.setup() again, whose logging configuration
+        # would undo the command's own (the demo sends its log lines to a file).
+        self.server = make_server(host, port, WSGIHandler())
         self.host = host
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(
