@@ -5,6 +5,7 @@ from syncjobs.models.connector import AuthMode, Connector, System
 from syncjobs.models.cross_reference import CrossReference
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
 from syncjobs.models.intervention import InterventionKind, RecordIntervention
+from syncjobs.models.metadata import FieldDrift, ObjectMetadata
 from syncjobs.models.notify import (
     AlertRule,
     AlertState,
@@ -51,7 +52,9 @@ __all__ = [
     "Connector",
     "CrossReference",
     "DocumentKind",
+    "FieldDrift",
     "FieldMapping",
+    "ObjectMetadata",
     "FlowLease",
     "InterventionKind",
     "MappingVersion",
