@@ -37,7 +37,7 @@ from syncjobs.models import (
     SyncRecord,
     SyncRun,
 )
-from syncjobs.operations import mail
+from syncjobs.operations import drift, mail  # noqa: F401 - drift registers the metadata-drift cause
 from syncjobs.operations.notify import outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age

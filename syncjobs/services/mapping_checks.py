@@ -9,7 +9,6 @@ version records which fields were. Read-only targets and transforms that do not 
 confirmable: the next run would fail on them.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ COPY_UNFIT = {
     "number": {"date", "datetime", "bool"},
     "bool": {"number", "date", "datetime"},
 }
-_NUMERIC_TAIL = re.compile(r"(\.\d+)+$")
 
 
 @dataclass
@@ -65,18 +63,15 @@ class _Side:
             self.fields, self.problem = None, str(exc).rstrip(".")
 
     def find(self, path):
-        """The metadata field ``path`` names; a sub-field of a reference or a list position counts."""
-        lower = _NUMERIC_TAIL.sub("", path.strip().lower())
-        if lower in self.fields:
-            return self.fields[lower]
-        head, _dot, _rest = lower.rpartition(".")
-        while head:
-            for candidate in (head, f"{head}.fnumber"):
-                found = self.fields.get(candidate)
-                if found is not None and found["kind"] in ("ref", "list", "other"):
-                    return found
-            head, _dot, _rest = head.rpartition(".")
-        return None
+        """The metadata field ``path`` names (see ``metadata.find_field``), or None."""
+        return metadata.find_field(self.fields, path)
+
+
+def mapped_paths(row):
+    """``{"source": path or "", "target": path}``: the fields a snapshot row reads and writes."""
+    transform = TRANSFORMS.get(row.get("transform") or "direct")
+    reads = transform is None or transform.source != "none"
+    return {SOURCE: (row.get("source_path") or "") if reads else "", TARGET: row["target_path"]}
 
 
 def check_rows(flow, rows, confirmed=(), unreachable_unchecked=False):
@@ -121,9 +116,9 @@ def _check_row(check, number, row, sides):
     unseen = []
     source, target = sides.get(SOURCE), sides.get(TARGET)
     source_field = target_field = None
-    uses_source = TRANSFORMS[row["transform"]].source != "none" if row["transform"] in TRANSFORMS else True
-    if source is not None and uses_source and row.get("source_path"):
-        source_field, missing = _looked_up(number, source, row["source_path"], "source_path")
+    paths = mapped_paths(row)
+    if source is not None and paths[SOURCE]:
+        source_field, missing = _looked_up(number, source, paths[SOURCE], "source_path")
         unseen += missing
     if target is not None:
         target_field, missing = _looked_up(number, target, row["target_path"], "target_path")

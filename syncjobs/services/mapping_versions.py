@@ -14,6 +14,12 @@ def confirmed_unlisted(flow):
     return {entry["target_path"] for entry in (latest.unlisted_fields if latest else [])}
 
 
+def confirmed_unlisted_fields(flow):
+    """The field paths the latest version saved as "not in the metadata" (either side)."""
+    latest = flow.mapping_versions.order_by("-number").only("unlisted_fields").first()
+    return {path for entry in (latest.unlisted_fields if latest else []) for path in entry["fields"]}
+
+
 def snapshot_rows(flow):
     """The flow's mapping rows as plain dicts, in evaluation order."""
     return [mapping.as_row() for mapping in flow.mappings.order_by("position", "id")]

@@ -18,6 +18,7 @@ Every field is one dict, whichever system it comes from::
 lines a field belongs to.
 """
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -34,6 +35,7 @@ from syncjobs.services.connections import build_client
 MAX_AGE = timedelta(days=1)
 LOOKUP_TYPES = ("object_reference", "master_detail", "object_reference_many")
 HEAD = "FBillHead"
+_NUMERIC_TAIL = re.compile(r"(\.\d+)+$")
 # Fxiaoke describe types by family. Source: the CRM sandbox's schema and public clients' describes.
 CRM_KINDS = {
     **dict.fromkeys(("text", "long_text", "email", "phone_number", "url", "auto_number", "location"), "text"),
@@ -93,6 +95,26 @@ def kept_fields(connector, obj):
 def by_path(fields):
     """``{path (lower case): field}``: K3Cloud keys are case-insensitive, CRM names never clash by case."""
     return {field["path"].lower(): field for field in fields}
+
+
+def find_field(fields_by_path, path):
+    """The field of ``by_path(...)`` that ``path`` names, or None.
+
+    A list position (``owner.0``) names its list; a sub-field of a reference
+    (``FCustId.FName``, ``account_id.name``) names the reference, whose own fields are the
+    referenced object's.
+    """
+    lower = _NUMERIC_TAIL.sub("", path.strip().lower())
+    if lower in fields_by_path:
+        return fields_by_path[lower]
+    head = lower.rpartition(".")[0]
+    while head:
+        for candidate in (head, f"{head}.fnumber"):
+            found = fields_by_path.get(candidate)
+            if found is not None and found["kind"] in ("ref", "list", "other"):
+                return found
+        head = head.rpartition(".")[0]
+    return None
 
 
 def _asked(connector, obj):
