@@ -13,7 +13,7 @@ from import_export import fields, resources, widgets
 
 from syncjobs.mapping import mapping_errors
 from syncjobs.models import Connector, CrossReference, SyncFlow, SyncRecord, SyncRun, ValueMap, ValueMapEntry
-from syncjobs.services import flow_config
+from syncjobs.services import flow_config, mapping_checks
 from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
 
 
@@ -202,6 +202,10 @@ class SyncFlowResource(resources.ModelResource):
                     for m in messages
                 ]
             )
+        elif instance.source_connector_id and instance.target_connector_id:
+            unfit = mapping_checks.import_messages(instance, bundle["rows"])  # the systems' metadata
+            if unfit:
+                errors["mappings"] = ValidationError(unfit)
         missing = self._missing_value_maps(bundle)
         if missing:
             errors["value_maps"] = ValidationError(

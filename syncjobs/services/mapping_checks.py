@@ -55,12 +55,15 @@ class RowCheck:
 class _Side:
     """One end of the flow: its connector, object and (when the system answered) fields by path."""
 
-    def __init__(self, role, connector, obj):
+    def __init__(self, role, connector, obj, ask=True):
         self.role, self.connector, self.obj = role, connector, obj
+        self.fields, self.problem = None, ""
         try:
-            self.fields, self.problem = metadata.by_path(metadata.object_fields(connector, obj)), ""
+            fields = metadata.object_fields(connector, obj) if ask else metadata.kept_fields(connector, obj)
         except metadata.MetadataUnavailable as exc:
-            self.fields, self.problem = None, str(exc).rstrip(".")
+            self.problem = str(exc).rstrip(".")
+            return
+        self.fields = None if fields is None else metadata.by_path(fields)
 
     def find(self, path):
         """The metadata field ``path`` names (see ``metadata.find_field``), or None."""
@@ -74,20 +77,20 @@ def mapped_paths(row):
     return {SOURCE: (row.get("source_path") or "") if reads else "", TARGET: row["target_path"]}
 
 
-def check_rows(flow, rows, confirmed=(), unreachable_unchecked=False):
+def check_rows(flow, rows, confirmed=(), kept_only=False):
     """Check snapshot ``rows`` of ``flow`` against both systems' metadata; a ``RowCheck``.
 
     ``confirmed``: target paths of the rows confirmed as "not in the metadata".
-    ``unreachable_unchecked``: a system that cannot be asked leaves its fields unchecked
-    instead of asking for a confirmation.
+    ``kept_only``: compare with the metadata kept from earlier questions and ask no system; a
+    side with none kept is left unchecked instead of asking for a confirmation.
     """
     sides = {
-        SOURCE: _Side(SOURCE, flow.source_connector, flow.source_object),
-        TARGET: _Side(TARGET, flow.target_connector, flow.target_object),
+        SOURCE: _Side(SOURCE, flow.source_connector, flow.source_object, ask=not kept_only),
+        TARGET: _Side(TARGET, flow.target_connector, flow.target_object, ask=not kept_only),
     }
     check = RowCheck()
     confirmed = set(confirmed)
-    if unreachable_unchecked:
+    if kept_only:
         sides = {role: side for role, side in sides.items() if side.fields is not None}
     for number, row in enumerate(rows, start=1):
         unseen = _check_row(check, number, row, sides)
@@ -104,11 +107,13 @@ def check_rows(flow, rows, confirmed=(), unreachable_unchecked=False):
 def import_messages(flow, rows):
     """Problems of imported ``rows`` as lines, for ``SyncFlowResource``'s row validation.
 
-    A system that cannot be asked now is not checked (a configuration is often imported before
-    its connectors can be reached). A file cannot carry the editor's per-row confirmation, so a
-    field the metadata does not list is refused; the message says to confirm it in the editor.
+    Compared with the metadata kept by the pickers, Test connection and the drift check; no
+    system is asked, so an import never waits on one, and a configuration imported before its
+    connectors were ever asked goes in unchecked. A file cannot carry the editor's per-row
+    confirmation, so a field the kept metadata does not list is refused; the message says what
+    to do.
     """
-    return check_rows(flow, rows, unreachable_unchecked=True).messages()
+    return check_rows(flow, rows, kept_only=True).messages()
 
 
 def _check_row(check, number, row, sides):

@@ -117,18 +117,24 @@ def test_the_messages_are_in_chinese_for_a_chinese_session(flow):
     assert "只读" in check.problems[3]["target_path"][0]
 
 
-def test_an_unreachable_system_asks_for_a_confirmation_and_an_import_leaves_it_unchecked(flow, settings):
+def test_an_unreachable_system_asks_for_a_confirmation(flow, settings):
     settings.INTEGRATION_HUB_RETRY_BASE_SECONDS = settings.INTEGRATION_HUB_RETRY_CAP_SECONDS = 0
+    settings.INTEGRATION_HUB_HTTP_MAX_RETRIES = 0
     flow.source_connector.base_url = "http://127.0.0.1:9"
     flow.source_connector.timeout = 2
     flow.source_connector.save()
-    rows = with_row(flow, "FTEL", "tel")
 
-    check = mapping_checks.check_rows(flow, rows)
+    check = mapping_checks.check_rows(flow, with_row(flow, "FTEL", "tel"))
 
     assert "could not be checked" in check.problems[1]["source_path"][0]
-    assert mapping_checks.import_messages(flow, with_row(flow, "FDocumentStatus", "tel")) == [
-        mapping_checks.check_rows(
-            flow, with_row(flow, "FDocumentStatus", "tel"), ["FDocumentStatus"]
-        ).problems[3]["target_path"][0]
-    ]
+    assert save_checked_mapping(flow, snapshot_rows(flow), confirmed=["FNumber", "FName"])[1]
+
+
+def test_an_import_is_checked_against_the_kept_metadata_only(flow):
+    rows = with_row(flow, "FDocumentStatus", "acount_no")
+    assert mapping_checks.import_messages(flow, rows) == []  # nothing kept yet: unchecked, no call
+
+    mapping_checks.check_rows(flow, rows)  # the editor asked both systems
+    lines = mapping_checks.import_messages(flow, rows)
+
+    assert len(lines) == 2 and "read-only" in lines[0] and "“acount_no”" in lines[1]
