@@ -68,6 +68,10 @@ def actions(w):
             {"entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0"},
         ),
         (reverse("console:version_roll_back", args=[w["version"].pk]), {}),
+        (
+            reverse("console:picker_refresh_fields", args=[flow.target_connector.pk]) + "?object=BD_Customer",
+            {},
+        ),
     ]
 
 
