@@ -18,9 +18,11 @@ Every field is one dict, whichever system it comes from::
 lines a field belongs to.
 """
 
+import logging
 import re
 from datetime import timedelta
 
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,7 @@ from syncjobs.models import ObjectMetadata, System
 from syncjobs.queries import k3cloud_fields
 from syncjobs.services.connections import build_client
 
+logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)
 LOOKUP_TYPES = ("object_reference", "master_detail", "object_reference_many")
 HEAD = "FBillHead"
@@ -80,10 +83,25 @@ def object_fields(connector, obj, refresh=False):
     if kept is not None and not refresh and timezone.now() - kept.fetched_at < MAX_AGE:
         return kept.fields
     fields = _asked(connector, obj)
-    ObjectMetadata.objects.update_or_create(
-        connector=connector, object_name=obj, defaults={"fields": fields, "fetched_at": timezone.now()}
-    )
+    _keep(connector, obj, fields)
     return fields
+
+
+def _keep(connector, obj, fields):
+    """Store the answer. The editor asks for both sides at once; when the other request holds the
+    table (SQLite locks it whole), this answer is served without being kept: a later question
+    asks again, which costs one call, while failing the page would cost the user's work."""
+    try:
+        with transaction.atomic():
+            ObjectMetadata.objects.update_or_create(
+                connector=connector,
+                object_name=obj,
+                defaults={"fields": fields, "fetched_at": timezone.now()},
+            )
+    except OperationalError:
+        logger.warning(
+            "The fields of %s of connector %s were not kept: the table was busy", obj, connector.pk
+        )
 
 
 def kept_fields(connector, obj):
