@@ -201,7 +201,10 @@
   }
   function loadAll(refresh) {
     if (refresh) { say(form.dataset.loadingLabel || "…"); }
-    return Promise.all([loadFields("target", refresh), loadFields("source", refresh)])
+    // One side after the other: both ask their system through the connectors' shared state,
+    // and an SQLite database (the demo's, the tests') lets one writer in at a time.
+    return loadFields("target", refresh)
+      .then(function () { return loadFields("source", refresh); })
       .then(function () { form.dataset.pickersReady = "yes"; if (refresh) { say(form.dataset.refreshedLabel || ""); } })
       .catch(function (error) { say(error.message); form.dataset.pickersReady = "failed"; });
   }
