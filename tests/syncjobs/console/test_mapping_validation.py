@@ -53,6 +53,8 @@ def test_a_misspelt_field_is_refused_on_its_row_and_saved_once_confirmed(admin_c
     version = MappingVersion.objects.get(flow=flow)
     assert version.unlisted_fields == [{"target_path": "FTEL", "fields": ["acount_no"]}]
     assert saved.context["formset"].forms[1]["unlisted_ok"].value() is True  # shown ticked again
+    page = admin_client_csrf.get(reverse("console:mapping_version", args=[version.pk])).content.decode()
+    assert 'id="rc-unlisted-fields"' in page and "<code>acount_no</code>" in page
 
 
 def test_a_read_only_target_is_refused_even_when_confirmed(admin_client_csrf, flow):

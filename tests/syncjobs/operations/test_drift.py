@@ -81,3 +81,20 @@ def test_a_changed_type_stays_a_drift_until_the_flow_is_resumed(flow, sandbox):
 def test_the_check_is_scheduled_daily():
     [spec] = [s for s in SCHEDULES if s["func"] == "syncjobs.operations.tasks.check_field_drift"]
     assert spec["schedule_type"] == "C" and spec["cron"].count("*") == 3
+
+
+def test_a_crm_field_a_flow_reads_that_vanished_is_a_drift_on_the_source_side(flow, sandbox):
+    sandbox.set_tenant_field("fxiaoke", "AccountObj", "field_region__c", "text", label="区域")
+    try:
+        make_mapping(flow, "FADDRESS", "field_region__c", position=30)
+        metadata.object_fields(flow.source_connector, "AccountObj", refresh=True)
+        sandbox.remove_tenant_field("fxiaoke", "AccountObj", "field_region__c")
+
+        [found] = drift.check_all()
+    finally:
+        sandbox.reset_tenant_fields()
+
+    assert found.changes == [
+        {"side": "source", "path": "field_region__c", "change": "vanished", "was": "text", "now": ""}
+    ]
+    assert control.is_paused(flow)
