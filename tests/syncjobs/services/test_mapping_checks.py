@@ -1,9 +1,13 @@
 """Saving a mapping checks every row against the sandboxes' metadata, over HTTP."""
 
+import json
+
 import pytest
+import tablib
 from django.utils import translation
 
 from syncjobs.models import FieldMapping, MappingVersion
+from syncjobs.resources import SyncFlowResource
 from syncjobs.services import mapping_checks
 from syncjobs.services.mapping_editor import MappingRefused, save_checked_mapping
 from syncjobs.services.mapping_versions import confirmed_unlisted, snapshot_rows
@@ -138,3 +142,27 @@ def test_an_import_is_checked_against_the_kept_metadata_only(flow):
     lines = mapping_checks.import_messages(flow, rows)
 
     assert len(lines) == 2 and "read-only" in lines[0] and "“acount_no”" in lines[1]
+
+
+def test_a_flow_import_refuses_a_row_the_kept_metadata_calls_read_only(flow):
+    mapping_checks.check_rows(flow, snapshot_rows(flow))  # what the editor asked is kept
+    dataset = SyncFlowResource().export(type(flow).objects.filter(pk=flow.pk))
+    rows = json.loads(dataset["mappings"][0]) + [
+        {"target_path": "FDocumentStatus", "source_path": "name", "position": 30}
+    ]
+    dataset = tablib_with_mappings(dataset, json.dumps(rows))
+
+    result = SyncFlowResource().import_data(dataset, dry_run=False)
+
+    assert result.has_validation_errors()
+    messages = " ".join(str(e) for row in result.invalid_rows for e in row.error.messages)
+    assert "Row 3: “FDocumentStatus” of BD_Customer is read-only" in messages
+    assert not FieldMapping.objects.filter(flow=flow, target_path="FDocumentStatus").exists()
+
+
+def tablib_with_mappings(dataset, cell):
+    index = dataset.headers.index("mappings")
+    edited = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        edited.append([*row[:index], cell, *row[index + 1 :]])
+    return edited
