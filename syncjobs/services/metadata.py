@@ -37,8 +37,10 @@ from syncjobs.services.connections import build_client
 logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)
 LOOKUP_TYPES = ("object_reference", "master_detail", "object_reference_many")
+PEOPLE_TYPES = ("employee", "department")
 HEAD = "FBillHead"
 _NUMERIC_TAIL = re.compile(r"(\.\d+)+$")
+_POSITION = re.compile(r"\.\d+(?=\.)")
 # Fxiaoke describe types by family. Source: the CRM sandbox's schema and public clients' describes.
 CRM_KINDS = {
     **dict.fromkeys(("text", "long_text", "email", "phone_number", "url", "auto_number", "location"), "text"),
@@ -118,20 +120,37 @@ def by_path(fields):
 def find_field(fields_by_path, path):
     """The field of ``by_path(...)`` that ``path`` names, or None.
 
-    A list position (``owner.0``) names its list; a sub-field of a reference
-    (``FCustId.FName``, ``account_id.name``) names the reference, whose own fields are the
+    Paths are read as the engine reads records: a list position names its lines
+    (``FEntity.0.FQty`` is ``FEntity[].FQty``, ``owner.0`` is ``owner``); a K3Cloud sub-head
+    field may be named without its sub-head (``FBaseUnitId.FNumber`` for
+    ``SubHeadEntity.FBaseUnitId.FNumber``), as queries name it; and a sub-field of a reference
+    (``FCustId.FName``, ``owner__r.id``) names the reference, whose own fields are the
     referenced object's.
     """
-    lower = _NUMERIC_TAIL.sub("", path.strip().lower())
-    if lower in fields_by_path:
-        return fields_by_path[lower]
+    lower = _POSITION.sub("[]", _NUMERIC_TAIL.sub("", path.strip().lower()))
+    found = _named(fields_by_path, lower)
+    if found is not None:
+        return found
     head = lower.rpartition(".")[0]
     while head:
         for candidate in (head, f"{head}.fnumber"):
-            found = fields_by_path.get(candidate)
+            found = _named(fields_by_path, candidate)
             if found is not None and found["kind"] in ("ref", "list", "other"):
                 return found
         head = head.rpartition(".")[0]
+    return None
+
+
+def _named(fields_by_path, lower):
+    return fields_by_path.get(lower) or _under_subhead(fields_by_path, lower)
+
+
+def _under_subhead(fields_by_path, lower):
+    depth = lower.count(".") + 1
+    for key, found in fields_by_path.items():
+        first = key.partition(".")[0]
+        if key.endswith("." + lower) and key.count(".") == depth and "[]" not in first:
+            return found
     return None
 
 
@@ -186,6 +205,9 @@ def _described(describe, prefix, group):
         found.append(entry)
         if field.get("type") in LOOKUP_TYPES:
             found.append(_companion(entry))
+        elif field.get("type") in PEOPLE_TYPES:
+            # The CRM answers ``owner__r`` as the employee's record ({id, name, ...}).
+            found.append({**_companion(entry), "type": field["type"], "kind": "other"})
     return found
 
 

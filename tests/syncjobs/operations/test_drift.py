@@ -5,11 +5,13 @@ import time_machine
 from django.utils import timezone
 
 from syncjobs.engine.dispatch import InlineDispatcher
-from syncjobs.models import FieldDrift
+from syncjobs.models import FieldDrift, SyncFlow
 from syncjobs.operations import control, drift
 from syncjobs.operations.notify.causes import CAUSES, Check
 from syncjobs.operations.schedules import SCHEDULES
-from syncjobs.services import metadata
+from syncjobs.services import mapping_checks, metadata
+from syncjobs.services.mapping_versions import snapshot_rows
+from syncjobs.services.scenarios import install_scenarios
 from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.factories import make_flow, make_mapping
 
@@ -98,3 +100,14 @@ def test_a_crm_field_a_flow_reads_that_vanished_is_a_drift_on_the_source_side(fl
         {"side": "source", "path": "field_region__c", "change": "vanished", "was": "text", "now": ""}
     ]
     assert control.is_paused(flow)
+
+
+def test_the_shipped_flows_fit_the_sandboxes_metadata_and_keep_running(sandbox_server, sandbox):
+    tenants = sandbox_server.seed(size=4, seed=41)
+    install_scenarios(crm_connector(sandbox, tenants["fxiaoke"]), erp_connector(sandbox, tenants["k3cloud"]))
+    SyncFlow.objects.update(enabled=True)
+
+    for flow in SyncFlow.objects.select_related("source_connector", "target_connector"):
+        assert mapping_checks.check_rows(flow, snapshot_rows(flow)).messages() == [], flow.slug
+    assert drift.check_all() == []
+    assert control.paused_flow_ids(SyncFlow.objects.values_list("pk", flat=True)) == set()
