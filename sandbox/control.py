@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from sandbox import services
+from sandbox import services, tenant_fields
 
 
 def _body(request):
@@ -97,4 +97,32 @@ def simulate(request, system):
 @require_POST
 def reset(request):
     services.reset()
+    tenant_fields.reset()
     return JsonResponse({"reset": True})
+
+
+@csrf_exempt
+@require_POST
+def fields(request, system):
+    """Add, retype or remove a tenant's own field: ``{"object", "field", "type", "label", "entity"}``,
+    ``{"object", "field", "remove": true}``, or ``{"reset": true}`` (see ``sandbox.tenant_fields``)."""
+    body = _body(request)
+    if body is None or system not in ("k3cloud", "fxiaoke"):
+        return _bad_request("body must be JSON and the system k3cloud or fxiaoke")
+    try:
+        if body.get("reset"):
+            tenant_fields.reset()
+        elif body.get("remove"):
+            tenant_fields.remove_field(system, body["object"], body["field"])
+        else:
+            tenant_fields.set_field(
+                system,
+                body["object"],
+                body["field"],
+                body.get("type", "text"),
+                body.get("label", ""),
+                body.get("entity"),
+            )
+    except (KeyError, LookupError) as error:
+        return _bad_request(str(error))
+    return JsonResponse({"ok": True})

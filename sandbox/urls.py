@@ -12,4 +12,5 @@ urlpatterns = [
     path("control/calls", control.calls),
     path("control/simulate/<str:system>", control.simulate),
     path("control/reset", control.reset),
+    path("control/fields/<str:system>", control.fields),
 ]

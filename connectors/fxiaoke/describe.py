@@ -19,8 +19,11 @@ def parse_object_list(reply):
 def parse_describe(reply):
     """``{api_name, label, fields: [...], details: [...]}`` from an ``object/describe`` reply.
 
-    Each field is ``{api_name, label, type, required, active, options, target_api_name,
-    decimal_places}`` (``decimal_places``: a number's kept decimals, None where not given);
+    Each field is ``{api_name, label, type, required, readonly, custom, active, options,
+    target_api_name, decimal_places}`` (``decimal_places``: a number's kept decimals, None where
+    not given; ``readonly``: the platform maintains it, from ``is_readonly`` [single source: the
+    CRM sandbox; a field marked ``define_type: system`` is taken as read-only too only when
+    ``is_readonly`` says so]; ``custom``: a tenant's own ``…__c`` field or ``define_type: custom``);
     ``options`` lists ``{label, value}`` (the value is what the CRM stores) and
     ``target_api_name`` names the object a lookup or master-detail field points to.
     ``details`` lists the detail objects (master-detail) when the reply includes them.
@@ -67,6 +70,8 @@ def _field(name, spec):
         "label": spec.get("label") or name,
         "type": spec.get("type") or spec.get("data_type") or "",
         "required": bool(spec.get("is_required", False)),
+        "readonly": bool(spec.get("is_readonly", False)),
+        "custom": spec.get("define_type") == "custom" or is_custom(spec.get("api_name") or name or ""),
         "active": bool(spec.get("is_active", True)),
         "options": _options(spec.get("options")),
         "target_api_name": spec.get("target_api_name") or None,

@@ -1,9 +1,10 @@
-"""Connectors: credentials are write-only, and "Test connection" signs in with them."""
+"""Connectors: credentials are write-only, and "Test connection" checks what the flows need with them."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.admin.importing import HubImportExportMixin
 from syncjobs.models import Connector
 from syncjobs.resources import ConnectorResource
-from syncjobs.services.connections import test_connection
+from syncjobs.services.connection_checklist import check_connector
 
 SECRETS = Connector.SECRET_FIELDS
 
@@ -120,14 +121,21 @@ class ConnectorAdmin(HubImportExportMixin, SimpleHistoryAdmin):
 
     @method_decorator(require_POST)
     def test_connection_view(self, request, object_id):
-        """Sign in with the stored credentials and report the outcome on the change page."""
+        """Sign in, then check what the enabled flows need; a checklist with the fix of each failed line."""
         if not self.has_test_permission(request):
             raise PermissionDenied
         connector = get_object_or_404(Connector, pk=object_id)
-        check = test_connection(connector)
-        level = messages.SUCCESS if check.ok else messages.ERROR
-        self.message_user(request, check.message, level)
-        return redirect(reverse("admin:syncjobs_connector_change", args=[connector.pk]))
+        checklist = check_connector(connector)
+        self.message_user(request, checklist.summary(), messages.SUCCESS if checklist.ok else messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": connector,
+            "title": _("Test connection of %(name)s") % {"name": connector.name},
+            "checklist": checklist,
+            "change_url": reverse("admin:syncjobs_connector_change", args=[connector.pk]),
+        }
+        return TemplateResponse(request, "admin/syncjobs/connector/test_connection.html", context)
 
     @method_decorator(sensitive_post_parameters(*SECRETS))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

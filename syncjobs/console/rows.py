@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from syncjobs.console.params import PARAM_FORMS
 from syncjobs.mapping import mapping_errors, row_errors, transform_choices
 
-ROW_FIELDS = ("position", "target_path", "source_path", "transform", "required", "note")
+ROW_FIELDS = ("position", "target_path", "source_path", "transform", "required", "note", "unlisted_ok")
 POSITION_STEP = 10
 
 
@@ -23,6 +23,8 @@ class MappingRowForm(forms.Form):
     transform = forms.ChoiceField(label=_("transform"), choices=transform_choices, initial="direct")
     required = forms.BooleanField(label=_("required"), required=False)
     note = forms.CharField(label=_("note"), max_length=255, required=False)
+    # Saving a field the systems' metadata does not list takes this, row by row.
+    unlisted_ok = forms.BooleanField(label=_("not in the metadata"), required=False)
 
     def __init__(self, *args, params=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,9 +88,10 @@ class MappingRowForm(forms.Form):
 class BaseMappingRowFormSet(forms.BaseFormSet):
     """All rows together: kept rows in page order, each target written by one row only."""
 
-    def __init__(self, *args, rows=None, **kwargs):
+    def __init__(self, *args, rows=None, confirmed=(), **kwargs):
         self._rows = list(rows or [])
-        super().__init__(*args, initial=[_initial(row) for row in self._rows] or None, **kwargs)
+        initial = [_initial(row, confirmed) for row in self._rows]
+        super().__init__(*args, initial=initial or None, **kwargs)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -115,6 +118,22 @@ class BaseMappingRowFormSet(forms.BaseFormSet):
         if not kept:
             raise forms.ValidationError(_("Keep at least one mapping row: a flow without rows cannot run."))
 
+    def confirmed_targets(self):
+        """Target paths of the kept rows confirmed as "not in the metadata"."""
+        return [
+            form.cleaned_data["target_path"].strip()
+            for form in self.kept_forms()
+            if form.cleaned_data.get("unlisted_ok")
+        ]
+
+    def add_check_problems(self, check):
+        """Put a ``RowCheck``'s problems on the rows (numbered as ``rows()``) and fields causing them."""
+        kept = self.kept_forms()
+        for number, fields in check.problems.items():
+            for field, messages in fields.items():
+                for message in messages:
+                    kept[number - 1].add_error(field if field in ROW_FIELDS else None, message)
+
     def rows(self):
         """The kept rows as snapshot dicts in page order; new rows are numbered after the others."""
         rows = [form.as_row() for form in self.kept_forms()]
@@ -126,15 +145,19 @@ class BaseMappingRowFormSet(forms.BaseFormSet):
         return rows
 
 
-def _initial(row):
+def _initial(row, confirmed=()):
     return {name: row.get(name) for name in ROW_FIELDS if name in row} | {
-        "transform": row.get("transform") or "direct"
+        "transform": row.get("transform") or "direct",
+        "unlisted_ok": row.get("target_path") in confirmed,
     }
 
 
 MappingRowFormSet = formset_factory(MappingRowForm, formset=BaseMappingRowFormSet, extra=0, can_delete=True)
 
 
-def row_formset(rows=None, data=None):
-    """The editor's formset: bound to ``data`` (a POST), or showing ``rows`` (the saved mapping)."""
-    return MappingRowFormSet(data, prefix="rows", rows=rows)
+def row_formset(rows=None, data=None, confirmed=()):
+    """The editor's formset: bound to ``data`` (a POST), or showing ``rows`` (the saved mapping).
+
+    ``confirmed``: target paths the latest version saved as "not in the metadata" (ticked).
+    """
+    return MappingRowFormSet(data, prefix="rows", rows=rows, confirmed=confirmed)

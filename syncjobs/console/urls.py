@@ -22,6 +22,11 @@ urlpatterns = [
     path("flows/<int:flow_id>/source-records/", admin_page(mapping.source_records), name="source_records"),
     path("connectors/<int:connector_id>/objects/", admin_page(mapping.objects), name="picker_objects"),
     path("connectors/<int:connector_id>/fields/", admin_page(mapping.fields), name="picker_fields"),
+    path(
+        "connectors/<int:connector_id>/fields/refresh/",
+        admin_page(mapping.refresh_fields),
+        name="picker_refresh_fields",
+    ),
     path("connectors/<int:connector_id>/options/", admin_page(mapping.options), name="picker_options"),
     path("value-maps/<int:map_id>/", admin_page(value_maps.value_map_entries), name="value_map_entries"),
     path("mapping-versions/<int:version_id>/", admin_page(versions.version_detail), name="mapping_version"),

@@ -7,6 +7,7 @@ from syncjobs.models.export import ExportFile, ExportStatus
 from syncjobs.models.flow import FieldMapping, MappingVersion, Operation, SyncFlow
 from syncjobs.models.intervention import InterventionKind, RecordIntervention
 from syncjobs.models.lag import LagExcess
+from syncjobs.models.metadata import FieldDrift, ObjectMetadata
 from syncjobs.models.notify import (
     AlertRule,
     AlertState,
@@ -55,7 +56,9 @@ __all__ = [
     "Connector",
     "CrossReference",
     "DocumentKind",
+    "FieldDrift",
     "FieldMapping",
+    "ObjectMetadata",
     "FlowLease",
     "InterventionKind",
     "LagExcess",

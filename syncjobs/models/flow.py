@@ -192,6 +192,9 @@ class MappingVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     rows = models.JSONField(_("mapping rows"))
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    # Fields the save was told to take although the systems' metadata did not list them:
+    # [{"target_path": the row, "fields": [paths]}] (see syncjobs.services.mapping_checks).
+    unlisted_fields = models.JSONField(_("fields confirmed as not in the metadata"), default=list, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("timestamp", "created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

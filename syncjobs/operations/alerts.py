@@ -39,7 +39,7 @@ from syncjobs.models import (
     SyncRecord,
     SyncRun,
 )
-from syncjobs.operations import lag_alerts, mail
+from syncjobs.operations import drift, lag_alerts, mail  # noqa: F401 - drift registers the metadata-drift cause
 from syncjobs.operations.notify import outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age

@@ -20,6 +20,12 @@ SCHEDULES = (
         "cron": "30 3 * * *",
     },
     {
+        "name": "Integration Hub: field drift check",
+        "func": "syncjobs.operations.tasks.check_field_drift",
+        "schedule_type": "C",
+        "cron": "15 5 * * *",  # before the working day, after the night's full loads
+    },
+    {
         "name": "Integration Hub: daily reconciliation",
         "func": "syncjobs.operations.tasks.scheduled_reconciliation",
         "schedule_type": "C",

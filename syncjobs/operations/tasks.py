@@ -1,6 +1,6 @@
 """The console's django-q2 tasks: ids only, each calls one service."""
 
-from syncjobs.operations import alerts, retention
+from syncjobs.operations import alerts, drift, retention
 from syncjobs.operations.notify import digest
 from syncjobs.operations.reconciliation import reports
 
@@ -13,6 +13,11 @@ def check_alerts():
 def send_alert_digest():
     """Send the rules' daily digest of the last 24 hours (scheduled every morning)."""
     return digest.send_digest()
+
+
+def check_field_drift():
+    """Compare the mapped fields with the systems' metadata; pause drifted flows (scheduled daily)."""
+    return [found.flow_id for found in drift.check_all()]
 
 
 def prune_records():

@@ -1,14 +1,15 @@
 """Objects, fields and options of a connected system, as the mapping editor's pickers offer them.
 
-Fxiaoke answers from its own object list and describe calls; K3Cloud from the form catalog
-(``syncjobs.queries.k3cloud_fields``), with the options of a reference field read from the
-referenced base data. Answers from a system are kept for a while in the connectors' shared
-state, so opening an editor does not spend the CRM's call budget again and again.
+Fields come from the tenant's metadata (``syncjobs.services.metadata``: Fxiaoke describe,
+K3Cloud QueryBusinessInfo merged with the form catalogue), so a tenant's own ``…__c`` and
+``F_…`` fields are offered too; the editor's "Refresh fields" asks the systems again. Object
+lists and a reference field's options (read from the referenced base data) are kept a while in
+the connectors' shared state, so opening an editor does not spend the call budget again.
 
 Every field is described the same way, whichever system it comes from::
 
     {"path", "label", "type", "required", "readonly", "options": [{"value", "label"}],
-     "ref", "group"}
+     "ref", "group", "kind", "custom"}
 
 ``path`` is what a mapping row holds; ``group`` names the detail lines it belongs to.
 """
@@ -20,16 +21,15 @@ from django.utils.translation import gettext as _
 from connectors.errors import ConnectorError
 from connectors.state import get_state
 from syncjobs.adapters.base import ReadOptions
-from syncjobs.adapters.fxiaoke_read import DETAILS
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 from syncjobs.queries import k3cloud_fields
+from syncjobs.services import metadata
 from syncjobs.services.connections import build_client
 
 CACHE_SECONDS = 600
 MAX_OPTIONS = 200
-LOOKUP_TYPES = ("object_reference", "master_detail", "object_reference_many")
 
 
 class PickerUnavailable(Exception):
@@ -44,11 +44,21 @@ def object_choices(connector):
     return [{"name": o["api_name"], "label": o["label"]} for o in objects if o.get("active", True)]
 
 
-def field_choices(connector, obj):
-    """Every field of ``obj`` a mapping row may name, detail lines included."""
-    if connector.system == System.K3CLOUD:
-        return [_k3cloud_field(field) for field in k3cloud_fields.form_fields(obj)]
-    return _fxiaoke_fields(connector, obj)
+def field_choices(connector, obj, refresh=False):
+    """Every field of ``obj`` a mapping row may name, detail lines and the tenant's own fields included.
+
+    From the tenant's metadata (``syncjobs.services.metadata``: Fxiaoke describe, K3Cloud
+    QueryBusinessInfo merged with the form catalogue), kept a day; ``refresh`` asks again.
+    A K3Cloud form the ERP will not describe offers the catalogue's fields, or its keys.
+    """
+    try:
+        return metadata.object_fields(connector, obj, refresh=refresh)
+    except metadata.MetadataUnavailable as exc:
+        if connector.system == System.K3CLOUD and not refresh:
+            return [metadata.listed_field(field) for field in k3cloud_fields.form_fields(obj)]
+        raise PickerUnavailable(
+            _("%(problem)s. Check the connector, then reload.") % {"problem": str(exc).rstrip(".")}
+        ) from exc
 
 
 def reference_options(connector, form_id):
@@ -83,66 +93,6 @@ def sample_records(flow, limit=20):
             % {"connector": flow.source_connector.name, "error": exc.message}
         ) from exc
     return [{"id": str(record.id), "number": record.number or ""} for record in page[:limit]]
-
-
-def _k3cloud_field(field):
-    return {
-        "path": field.path,
-        "label": str(field.label),
-        "type": field.type,
-        "required": field.required,
-        "readonly": field.readonly,
-        "options": [{"value": value, "label": str(label)} for value, label in field.options],
-        "ref": field.ref,
-        "group": field.entry,
-    }
-
-
-def _fxiaoke_fields(connector, obj):
-    describe = _cached(connector, "describe", obj, lambda client: client.describe(obj))
-    fields = _described_fields(describe, prefix="", group="")
-    details = [d["api_name"] for d in describe.get("details") or []] or list(DETAILS.get(obj, {}))
-    for detail in details:
-        inner = _cached(connector, "describe", detail, lambda client, name=detail: client.describe(name))
-        master_field = DETAILS.get(obj, {}).get(detail)
-        lines = [
-            f
-            for f in _described_fields(inner, f"{detail}[].", detail)
-            if f["path"] != f"{detail}[].{master_field}"
-        ]
-        fields.extend(lines)
-    return fields
-
-
-def _described_fields(describe, prefix, group):
-    found = []
-    for field in describe.get("fields") or []:
-        if not field.get("active", True):
-            continue
-        entry = {
-            "path": prefix + field["api_name"],
-            "label": field["label"],
-            "type": field.get("type") or "",
-            "required": bool(field.get("required")),
-            "readonly": False,
-            "options": list(field.get("options") or []),
-            "ref": field.get("target_api_name") or "",
-            "group": group,
-        }
-        found.append(entry)
-        if entry["type"] in LOOKUP_TYPES:
-            found.append(
-                {
-                    **entry,
-                    "path": entry["path"] + "__r",
-                    "label": _("%(label)s (name)") % {"label": entry["label"]},
-                    "type": "text",
-                    "required": False,
-                    "options": [],
-                    "ref": "",
-                }
-            )
-    return found
 
 
 def _cached(connector, kind, name, ask):

@@ -21,7 +21,7 @@ from syncjobs.resources.base import (
     parse_json,
     slug_field,
 )
-from syncjobs.services import flow_config
+from syncjobs.services import flow_config, mapping_checks
 from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
 
 
@@ -189,6 +189,10 @@ class SyncFlowResource(HubResource):
                     for m in messages
                 ]
             )
+        elif instance.source_connector_id and instance.target_connector_id:
+            unfit = mapping_checks.import_messages(instance, bundle["rows"])  # the systems' metadata
+            if unfit:
+                errors["mappings"] = ValidationError(unfit)
         missing = self._missing_value_maps(bundle)
         if missing:
             errors["value_maps"] = ValidationError(

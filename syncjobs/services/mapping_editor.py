@@ -15,9 +15,17 @@ from connectors.errors import ConnectorError
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
 from syncjobs.models import RecordAction, RecordStatus
-from syncjobs.services import sync
+from syncjobs.services import mapping_checks, sync
 from syncjobs.services.flow_config import normalise_rows, replace_mappings
 from syncjobs.services.mapping_versions import record_mapping_version
+
+
+class MappingRefused(Exception):
+    """The rows do not fit the systems' metadata; ``check`` (a ``RowCheck``) says row by row."""
+
+    def __init__(self, check):
+        super().__init__("; ".join(check.messages()))
+        self.check = check
 
 
 class PreviewFailed(Exception):
@@ -45,10 +53,23 @@ class Preview:
 
 
 @transaction.atomic
-def save_mapping(flow, rows, user=None):
+def save_mapping(flow, rows, user=None, unlisted_fields=()):
     """Make ``flow``'s mapping equal ``rows``; return ``(version, created)`` as ``record_mapping_version``."""
     replace_mappings(flow, normalise_rows(list(rows)))
-    return record_mapping_version(flow, user=user)
+    return record_mapping_version(flow, user=user, unlisted_fields=unlisted_fields)
+
+
+def save_checked_mapping(flow, rows, user=None, confirmed=()):
+    """Check ``rows`` against the systems' metadata, then save them like ``save_mapping``.
+
+    ``confirmed``: target paths of rows confirmed as "not in the metadata"; the new version
+    records their fields. Raises ``MappingRefused`` (nothing saved) when a row does not fit.
+    """
+    rows = list(rows)
+    check = mapping_checks.check_rows(flow, rows, confirmed)
+    if not check.ok:
+        raise MappingRefused(check)
+    return save_mapping(flow, rows, user=user, unlisted_fields=check.unlisted)
 
 
 def dry_run(flow, rows, limit=None):

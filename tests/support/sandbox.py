@@ -91,6 +91,16 @@ class SandboxServer:
     def advance_clock(self, system, seconds):
         return self._post(f"clock/{system}", {"advance": seconds})
 
+    def set_tenant_field(self, system, obj, field, type="text", **extra):  # noqa: A002
+        """Add a tenant's own field to the simulated metadata, or change its type."""
+        return self._post(f"fields/{system}", {"object": obj, "field": field, "type": type, **extra})
+
+    def remove_tenant_field(self, system, obj, field):
+        return self._post(f"fields/{system}", {"object": obj, "field": field, "remove": True})
+
+    def reset_tenant_fields(self):
+        return self._post("fields/k3cloud", {"reset": True})
+
     def simulate(self, system, **options):
         return self._post(f"simulate/{system}", options)
 

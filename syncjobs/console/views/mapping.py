@@ -10,7 +10,7 @@ from syncjobs.console.views.base import CHANGE_FLOWS, RUN_FLOWS, render, report,
 from syncjobs.models import Connector, SyncFlow, SyncRecord, ValueMap
 from syncjobs.queries import pickers
 from syncjobs.services import mapping_editor, resync
-from syncjobs.services.mapping_versions import snapshot_rows
+from syncjobs.services.mapping_versions import confirmed_unlisted, snapshot_rows
 
 RECENT_RECORDS = 30
 
@@ -26,7 +26,11 @@ def editor(request, flow_id):
     on the first records of the source (``_dry_run``), or saves them as a version."""
     require(request, CHANGE_FLOWS)
     flow = _flow(flow_id)
-    formset = row_formset(rows=snapshot_rows(flow), data=request.POST if request.method == "POST" else None)
+    formset = row_formset(
+        rows=snapshot_rows(flow),
+        data=request.POST if request.method == "POST" else None,
+        confirmed=confirmed_unlisted(flow),
+    )
     preview, report, problem = None, None, ""
     if request.method == "POST" and formset.is_valid():
         if "_preview" in request.POST:
@@ -38,7 +42,9 @@ def editor(request, flow_id):
             require(request, RUN_FLOWS)
             report, problem = _tried(mapping_editor.dry_run, flow, formset.rows())
         else:
-            return _save(request, flow, formset.rows())
+            saved = _save(request, flow, formset)
+            if saved is not None:
+                return saved
     return render(
         request,
         "admin/syncjobs/console/mapping_editor.html",
@@ -64,8 +70,15 @@ def _tried(action, *args):
         return None, str(exc)
 
 
-def _save(request, flow, rows):
-    version, created = mapping_editor.save_mapping(flow, rows, user=request.user)
+def _save(request, flow, formset):
+    """Save the rows once they fit the systems' metadata; None (problems on their rows) otherwise."""
+    try:
+        version, created = mapping_editor.save_checked_mapping(
+            flow, formset.rows(), user=request.user, confirmed=formset.confirmed_targets()
+        )
+    except mapping_editor.MappingRefused as refused:
+        formset.add_check_problems(refused.check)
+        return None
     if created:
         report(request, _("Saved the mapping as version %(number)s.") % {"number": version.number})
         if request.user.has_perm(RUN_FLOWS) and resync.worth_offering(version):
@@ -105,6 +118,15 @@ def fields(request, connector_id):
     require(request, CHANGE_FLOWS)
     connector = get_object_or_404(Connector, pk=connector_id)
     return _answer(lambda: pickers.field_choices(connector, request.GET.get("object", "")))
+
+
+def refresh_fields(request, connector_id):
+    """POST: ask the system again for the fields of ``?object=`` (the tenant's new fields appear)."""
+    require(request, CHANGE_FLOWS)
+    if request.method != "POST":
+        return JsonResponse({"items": [], "error": _("Refreshing the fields takes a POST.")}, status=405)
+    connector = get_object_or_404(Connector, pk=connector_id)
+    return _answer(lambda: pickers.field_choices(connector, request.GET.get("object", ""), refresh=True))
 
 
 def options(request, connector_id):

@@ -19,12 +19,15 @@ def test_it_reads_the_documented_describe_shape():
         "label": "标准价格",
         "type": "currency",
         "required": True,
+        "readonly": False,
+        "custom": False,
         "active": True,
         "options": [],
         "target_api_name": None,
         "decimal_places": 2,
     }
     assert fields["field_Ab12c__c"]["active"] is False
+    assert fields["field_Ab12c__c"]["custom"] is True
 
 
 def test_it_offers_only_usable_options_as_label_and_value():

@@ -69,6 +69,10 @@ def actions(w):
         ),
         (reverse("console:version_roll_back", args=[w["version"].pk]), {}),
         (reverse("console:resync_offer", args=[w["latest"].pk]), {}),
+        (
+            reverse("console:picker_refresh_fields", args=[flow.target_connector.pk]) + "?object=BD_Customer",
+            {},
+        ),
     ]
 
 

@@ -94,3 +94,19 @@ def test_sample_records_come_from_the_flow_source(crm, erp):
     records = pickers.sample_records(flow, limit=3)
 
     assert len(records) == 3 and all(r["id"] for r in records)
+
+
+def test_the_tenants_own_fields_are_offered_from_both_systems(crm, erp):
+    crm_fields = by_path(pickers.field_choices(crm, "AccountObj"))
+    erp_fields = by_path(pickers.field_choices(erp, "BD_MATERIAL"))
+
+    assert crm_fields["field_erpNo__c"]["custom"] and crm_fields["field_erpNo__c"]["label"] == "ERP客户编码"
+    assert not crm_fields["name"]["custom"]
+    assert erp_fields["F_PAEZ_SalePrice"]["custom"] and erp_fields["F_PAEZ_SalePrice"]["kind"] == "number"
+    assert not erp_fields["SubHeadEntity.FBaseUnitId.FNumber"]["custom"]  # the catalogue's, kept as it was
+
+
+def test_crm_system_fields_are_read_only_in_the_pickers(crm):
+    fields = by_path(pickers.field_choices(crm, "AccountObj"))
+
+    assert fields["create_time"]["readonly"] and not fields["account_no"]["readonly"]

@@ -11,8 +11,13 @@
 
   function say(text) { if (status) { status.textContent = text || ""; } }
 
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+  function getJSON(url, post) {
+    var options = { credentials: "same-origin", headers: { "Accept": "application/json" } };
+    if (post) {
+      options.method = "POST";
+      options.headers["X-CSRFToken"] = form.querySelector("input[name='csrfmiddlewaretoken']").value;
+    }
+    return fetch(url, options)
       .then(function (response) {
         return response.json().then(function (body) {
           if (!response.ok) { throw new Error(body.error || response.statusText); }
@@ -156,11 +161,15 @@
     if (picker) { picker.focus(); }
   }
 
-  function loadFields(side) {
-    return getJSON(form.dataset[side + "Fields"]).then(function (items) {
+  /* refresh: ask the systems again (the tenant may have added fields since they were kept). */
+  function loadFields(side, refresh) {
+    var url = refresh ? form.dataset[side + "Refresh"] : form.dataset[side + "Fields"];
+    return getJSON(url, refresh).then(function (items) {
       fields[side] = items;
       rows().forEach(function (row) {
         var select = row.querySelector("select.rc-picker[data-side='" + side + "']");
+        while (select.options.length > 1) { select.remove(1); }
+        select.querySelectorAll("optgroup").forEach(function (group) { group.remove(); });
         fillPicker(select, items, rowInput(row, side).value);
         offerOptions(row);
       });
@@ -190,7 +199,18 @@
     });
     document.getElementById("rc-load-sources").addEventListener("click", loadSourceRecords);
   }
-  Promise.all([loadFields("target"), loadFields("source")])
-    .then(function () { form.dataset.pickersReady = "yes"; })
-    .catch(function (error) { say(error.message); form.dataset.pickersReady = "failed"; });
+  function loadAll(refresh) {
+    if (refresh) { say(form.dataset.loadingLabel || "…"); }
+    // One side after the other: both ask their system through the connectors' shared state,
+    // and an SQLite database (the demo's, the tests') lets one writer in at a time.
+    return loadFields("target", refresh)
+      .then(function () { return loadFields("source", refresh); })
+      .then(function () { form.dataset.pickersReady = "yes"; if (refresh) { say(form.dataset.refreshedLabel || ""); } })
+      .catch(function (error) { say(error.message); form.dataset.pickersReady = "failed"; });
+  }
+  var refreshButton = document.getElementById("rc-refresh-fields");
+  if (refreshButton) {
+    refreshButton.addEventListener("click", function () { form.dataset.pickersReady = ""; loadAll(true); });
+  }
+  loadAll(false);
 })();
