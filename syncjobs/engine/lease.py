@@ -22,6 +22,12 @@ def acquire(flow_id, run_id, now, seconds):
     return taken == 1
 
 
+def held_by_other(flow_id, run_id, now):
+    """Whether another run holds the lease of ``flow_id`` now (a hint; ``acquire`` decides)."""
+    free = Q(run__isnull=True) | Q(run_id=run_id) | Q(expires_at__lt=now)
+    return FlowLease.objects.filter(flow_id=flow_id).exclude(free).exists()
+
+
 def renew(flow_id, run_id, now, seconds):
     """Push the expiry forward while the run makes progress; False if the run lost the lease."""
     renewed = FlowLease.objects.filter(flow_id=flow_id, run_id=run_id).update(

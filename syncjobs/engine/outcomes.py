@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from integration_hub import bulk
-from syncjobs.engine import batches, dependencies, writeback
+from syncjobs.engine import batches, dependencies, echoes, writeback
 from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
 
 # Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.
@@ -86,6 +86,7 @@ def store(ctx, run, batch, items, timings, api_calls):
         bulk.insert_many(SyncRecord, record_rows(ctx, run, items, now))
         _store_waits(ctx.flow, items)
         writeback.enqueue(ctx, items)
+        echoes.remember(items)
         _count(run, counts, len(items), now)
     return counts
 

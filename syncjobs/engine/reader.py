@@ -9,9 +9,11 @@ page they arrive on.
 
 from datetime import timedelta
 
-from syncjobs.engine import batches
+from django.db.models import F
+
+from syncjobs.engine import batches, echoes
 from syncjobs.engine.records import normalised
-from syncjobs.models import RunStatus, SyncRecord, SyncRun
+from syncjobs.models import RunStatus, SyncRecord, SyncRun, Trigger
 
 # Keeps IN lists under every database's parameter limit.
 _CHUNK = 500
@@ -84,13 +86,18 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
     """Read the source and store it as batches of ``flow.batch_size``; return how many were read.
 
     A reader resuming a run skips the ids its batches already hold. ``on_batch(batch)`` is
-    called after each stored batch (heartbeats, waking helpers).
+    called after each stored batch (heartbeats, waking helpers). An incremental or full
+    run that requests for ids joined reads those ids after the changes (``also_ids``),
+    unless the changes brought them already.
     """
     held = batches.held_ids(run.pk)
     seq = batches.next_seq(run.pk)
     size, buffer, count = ctx.flow.batch_size, [], 0
-    for page in pull(ctx, since, ids):
-        fresh = _fresh(page, held, skip_seen=ids is None and not run.options.get("full"), flow=ctx.flow)
+    echoed = Echoed(run)
+    for page, skip_seen in _pages(ctx, run, since, ids, held):
+        fresh = _fresh(page, held, skip_seen=skip_seen, flow=ctx.flow)
+        if echoed.wanted:
+            fresh = echoed.drop(ctx.flow, fresh)
         buffer.extend(fresh)
         count += len(fresh)
         while len(buffer) >= size:
@@ -100,7 +107,51 @@ def read_into_batches(ctx, run, since=None, ids=None, on_batch=None):
             on_batch(None)
     if buffer:
         _store(run, seq, buffer, on_batch)
+    echoed.save()
     return count
+
+
+class Echoed:
+    """The records of a run's read that only the hub's own writes changed (``engine.echoes``).
+
+    They are left out of the batches and of the read count, and counted as echoes; the
+    latest change among them still moves the watermark. A full run and a run of ids a
+    person asked for read everything they name.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.wanted = not run.options.get("full") and (
+            run.options.get("ids") is None or run.trigger == Trigger.WEBHOOK
+        )
+        self.count, self.latest = 0, None
+
+    def drop(self, flow, records):
+        changed, echoes_ = echoes.split(flow, records)
+        self.count += len(echoes_)
+        for record in echoes_:
+            if record.modified_at is not None and (self.latest is None or record.modified_at > self.latest):
+                self.latest = record.modified_at
+        return changed
+
+    def save(self):
+        if not self.count:
+            return
+        SyncRun.objects.filter(pk=self.run.pk).update(echo_count=F("echo_count") + self.count)
+        if self.latest is not None:
+            self.run.options = {**self.run.options, "echoes_until": self.latest.isoformat()}
+            SyncRun.objects.filter(pk=self.run.pk).update(options=self.run.options)
+
+
+def _pages(ctx, run, since, ids, held):
+    """``(page, skip_seen)``: the run's own read, then the ids requests joined into it."""
+    skip_seen = ids is None and not run.options.get("full")
+    for page in pull(ctx, since, ids):
+        yield page, skip_seen
+    also = [i for i in run.options.get("also_ids") or [] if i not in held] if ids is None else []
+    if also:
+        for page in pull(ctx, ids=also):
+            yield page, False
 
 
 def _fresh(page, held, skip_seen, flow):

@@ -108,7 +108,7 @@ class Runner:
     # --- leading: the lease and the read ---------------------------------------------
     def _lead(self):
         run, now = self.run, self.clock()
-        if not runs.is_ids_run(run) and not lease.acquire(
+        if runs.takes_lease(run) and not lease.acquire(
             run.flow_id, run.pk, now, self.ctx.options.lease_seconds
         ):
             runs.requeue(run)

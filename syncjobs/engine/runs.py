@@ -9,6 +9,10 @@ whoever finishes the last batch closes the run and moves the watermark.
 from collections import Counter
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from syncjobs.engine import batches, lease
@@ -25,8 +29,16 @@ LEADER = "leader"
 HELPER = "helper"
 
 
-def create_run(flow, trigger, full=False, ids=None, user=None):
-    """A queued run of ``flow``: incremental, full (``full``) or of exactly ``ids``."""
+# Requests racing for a flow's queued run: each lost compare-and-set costs one more try.
+JOIN_ATTEMPTS = 50
+
+
+def create_run(flow, trigger, full=False, ids=None, user=None, joinable=False):
+    """A queued run of ``flow``: incremental, full (``full``) or of exactly ``ids``.
+
+    ``joinable``: later requests join it while it is queued (``join_or_queue``); such a
+    run also holds the flow's lease, so the flow runs one of them at a time.
+    """
     options = {}
     if full:
         options["full"] = True
@@ -36,12 +48,99 @@ def create_run(flow, trigger, full=False, ids=None, user=None):
         flow=flow,
         trigger=trigger,
         options=options,
+        joinable=joinable,
         requested_by=user if user is not None and user.is_authenticated else None,
     )
 
 
 def is_ids_run(run):
     return run.options.get("ids") is not None
+
+
+def takes_lease(run):
+    """Whether the run holds the flow's lease: incremental and full runs, and joinable runs.
+
+    Runs a waiting child asks for (trigger "dependency") and edited-payload replays run
+    beside the flow's other runs, as they always did.
+    """
+    return run.joinable or not is_ids_run(run)
+
+
+def queued_run(flow):
+    """The flow's joinable run that has not started: queued, or held by a pause before it started."""
+    waiting = Q(status=RunStatus.QUEUED) | Q(status=RunStatus.PAUSED, started_at__isnull=True)
+    return SyncRun.objects.filter(waiting, flow=flow, joinable=True).order_by("id").first()
+
+
+def joined_options(options, full=False, ids=None):
+    """``options`` of a queued run once a request for ``full`` or ``ids`` (else incremental) joins.
+
+    Ids join ids; an incremental or full request turns an ids run into that kind, still
+    reading its ids (``also_ids``); ids joining an incremental run are read after its
+    changes, since a re-run record may not have changed; a full read covers everything.
+    """
+    options = dict(options)
+    if options.get("ids") is not None:
+        if ids is not None:
+            options["ids"] = _union(options["ids"], ids)
+            return options
+        options["also_ids"] = _union(options.pop("ids"), options.get("also_ids") or [])
+    if full:
+        options["full"] = True
+    elif ids is not None and not options.get("full"):
+        options["also_ids"] = _union(options.get("also_ids") or [], ids)
+    return options
+
+
+def _union(first, second):
+    return list(dict.fromkeys([*map(str, first), *map(str, second)]))
+
+
+def join(run, full=False, ids=None):
+    """Fold a request into ``run`` while it still waits to start; False if it started meanwhile.
+
+    A compare-and-set on the run's status and request count, so two requests joining at
+    once never lose each other's ids: the one that loses reads the run again and retries.
+    """
+    for _attempt in range(JOIN_ATTEMPTS):
+        merged = joined_options(run.options, full, ids)
+        won = SyncRun.objects.filter(
+            pk=run.pk, status=run.status, started_at__isnull=True, request_count=run.request_count
+        ).update(options=merged, request_count=run.request_count + 1)
+        if won:
+            run.options, run.request_count = merged, run.request_count + 1
+            return True
+        run = SyncRun.objects.filter(pk=run.pk).first()
+        if (
+            run is None
+            or run.started_at is not None
+            or run.status not in (RunStatus.QUEUED, RunStatus.PAUSED)
+        ):
+            return False
+    return False
+
+
+def join_or_queue(flow, trigger, full=False, ids=None, user=None):
+    """``(run, created)``: the flow's waiting run with this request joined, else a new queued one.
+
+    Only one joinable run of a flow may be queued (a unique index): of two requests that
+    both found none, one inserts it and the other joins it. None when the flow has an
+    unfinished incremental or full run of the kind asked for, which the request joins instead.
+    """
+    for _attempt in range(JOIN_ATTEMPTS):
+        waiting = queued_run(flow)
+        if waiting is not None:
+            if join(waiting, full, ids):
+                return waiting, False
+            continue
+        if ids is None and unfinished_run(flow, full) is not None:
+            return None, False
+        try:
+            with transaction.atomic():
+                return create_run(flow, trigger, full=full, ids=ids, user=user, joinable=True), True
+        except IntegrityError:
+            continue  # another request queued one first: join it
+    raise RuntimeError(f"Requests for flow {flow.pk} kept racing; try again.")
 
 
 def unfinished_run(flow, full=False):
@@ -54,9 +153,15 @@ def unfinished_run(flow, full=False):
 
 
 def take_over(run, worker, now, stale_seconds):
-    """Make ``worker`` this run's leader if it may lead it; ``LEADER``, ``HELPER`` or None."""
+    """Make ``worker`` this run's leader if it may lead it; ``LEADER``, ``HELPER`` or None.
+
+    A queued run whose flow's lease another run holds stays queued (and joinable): the
+    run holding it hands the queue on when it closes.
+    """
     fields = {"worker": worker, "heartbeat_at": now}
     if run.status == RunStatus.QUEUED:
+        if takes_lease(run) and lease.held_by_other(run.flow_id, run.pk, now):
+            return None
         won = _cas(
             run,
             {"status": RunStatus.QUEUED},
@@ -104,14 +209,41 @@ def _cas(run, expected, **values):
 
 
 def requeue(run):
-    """Back to the queue: another run of the flow holds its lease."""
-    _cas(run, {"status": RunStatus.RUNNING}, status=RunStatus.QUEUED, phase=RunPhase.QUEUED, worker="")
+    """Back to the queue: another run of the flow holds its lease.
+
+    If another request queued a run meanwhile, this one's request joins that run and this
+    run closes, so the flow still has one queued run.
+    """
+    try:
+        with transaction.atomic():
+            _cas(
+                run, {"status": RunStatus.RUNNING}, status=RunStatus.QUEUED, phase=RunPhase.QUEUED, worker=""
+            )
+    except IntegrityError:
+        _fold_into_queued(run)
+
+
+def _fold_into_queued(run):
+    waiting = queued_run(run.flow)
+    ids = run.options.get("ids")
+    if waiting is None or not join(waiting, bool(run.options.get("full")), ids):
+        return
+    if ids is None and run.options.get("also_ids"):
+        join(waiting, False, run.options["also_ids"])
+    _cas(
+        run,
+        {"status": RunStatus.RUNNING},
+        status=RunStatus.SUCCEEDED,
+        phase=RunPhase.DONE,
+        worker="",
+        message=_("Joined run %(id)s, queued for the same flow.") % {"id": waiting.pk},
+    )
 
 
 def heartbeat(run, now, lease_seconds):
     """The run is alive: its heartbeat, and its flow lease if it holds one."""
     SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=now)
-    if not is_ids_run(run):
+    if takes_lease(run):
         lease.renew(run.flow_id, run.pk, now, lease_seconds)
 
 
@@ -150,7 +282,7 @@ def fail(run, now, message):
     ):
         return False
     SyncBatch.objects.filter(run=run, status=BatchStatus.PENDING).delete()
-    if not is_ids_run(run):
+    if takes_lease(run):
         lease.release(run.flow_id, run.pk)
     return True
 
@@ -176,6 +308,7 @@ def finish_if_done(run, now):
     )
     if not is_ids_run(run):
         _advance_watermark(run)
+    if takes_lease(run):
         lease.release(run.flow_id, run.pk)
     run.refresh_from_db()
     return True
@@ -236,9 +369,13 @@ def _advance_watermark(run):
         .order_by("-last_modified_at")
         .first()
     )
-    if latest is None:
+    echoed = parse_datetime(run.options.get("echoes_until") or "")
+    if latest is None and echoed is None:
         return
-    watermark, boundary = latest.last_modified_at, []
+    watermark, boundary = latest.last_modified_at if latest else echoed, []
+    if echoed is not None and echoed > watermark:
+        # Records only our own writes changed were read past the batches: no need to read them again.
+        watermark = echoed
     if run.started_at is not None and watermark > run.started_at:
         watermark = run.started_at
     else:

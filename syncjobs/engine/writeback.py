@@ -3,8 +3,8 @@
 The CRM has no bulk update and allows 100 calls per 20 s, so write-backs never ride on the
 main sync: each is a ``WriteBack`` row stored with the batch's outcomes and drained by its
 own task, one call per record under the connector's shared rate limit. A record whose
-source already holds the value gets no write-back, so the echo of one (the source record
-changed by our own write) maps to the same payload and is skipped as unchanged.
+source already holds the value gets no write-back, and the echo of one (the source record
+changed by our own write) is recognised by ``echoes`` and not read again.
 """
 
 import random
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from syncjobs.engine import retry
+from syncjobs.engine import echoes, retry
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import RecordStatus, WriteBack, WriteBackStatus
@@ -119,6 +119,7 @@ def _send(row, adapter, worker, now, rng, result):
         adapter.update_fields(row.object_name, row.record_id, row.values)
     except Exception as error:  # noqa: BLE001 - a failed write-back is this row's, never the drain's
         return _failed(row, error, worker, now, rng, result)
+    echoes.written(row.connector_id, row.object_name, row.record_id, row.values)
     _finish(row, worker, status=WriteBackStatus.DONE, done_at=now, error_message="")
     result.done += 1
     return ""

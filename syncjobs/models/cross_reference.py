@@ -37,6 +37,23 @@ class CrossReference(models.Model):
     fingerprint = models.CharField(
         _("payload fingerprint"), max_length=64, blank=True, help_text=_("Hash of the last payload written.")
     )
+    source_digest = models.JSONField(
+        _("source record as last synced"),
+        default=dict,
+        blank=True,
+        help_text=_("A short hash of each field of the source record when it was last synced."),
+    )
+    echo_values = models.JSONField(
+        _("values the hub wrote to the source"),
+        default=dict,
+        blank=True,
+        help_text=_("Fields the hub wrote onto the source record since (write-backs), with their values."),
+    )
+    echo_pushes = models.PositiveIntegerField(
+        _("pushes expected back"),
+        default=0,
+        help_text=_("Writes onto the source record whose change notification has not come back yet."),
+    )
     post_actions_done = models.JSONField(
         _("post-actions done"),
         default=list,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,16 @@ class SyncRun(models.Model):
         blank=True,
         help_text=_("How the run was asked for: full resync, record IDs."),
     )
+    joinable = models.BooleanField(
+        _("joins later requests"),
+        default=False,
+        help_text=_("While queued, later requests for the flow (webhook, schedule, run now) join this run."),
+    )
+    request_count = models.PositiveIntegerField(
+        _("requests"),
+        default=1,
+        help_text=_("How many requests this run answers (joined while it was queued)."),
+    )
     mapping_version = models.ForeignKey(
         "syncjobs.MappingVersion",
         models.PROTECT,
@@ -99,6 +110,11 @@ class SyncRun(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    echo_count = models.PositiveIntegerField(
+        _("echoes skipped"),
+        default=0,
+        help_text=_("Records that came back changed only by the hub's own writes, so were not read."),
+    )
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     progress_done = models.PositiveIntegerField(_("records done"), default=0)
     progress_total = models.PositiveIntegerField(_("records expected"), null=True, blank=True)
@@ -118,6 +134,15 @@ class SyncRun(models.Model):
             models.Index(fields=["flow", "-id"], name="syncrun_flow_id"),
             models.Index(fields=["status", "heartbeat_at"], name="syncrun_status_heartbeat"),
             models.Index(fields=["queued_at"], name="syncrun_queued_at"),
+        ]
+        # A flow has one queued run that requests join: two requests arriving at once both
+        # try to insert it, and the loser joins the winner (``engine.runs.join_or_queue``).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flow"],
+                condition=Q(status="queued", joinable=True),
+                name="syncrun_one_queued_per_flow",
+            ),
         ]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from syncjobs.engine import echoes
 from syncjobs.models import SyncFlow, Trigger, WebhookEvent
 from syncjobs.operations import control
 from syncjobs.services import sync
@@ -111,9 +112,10 @@ def _flows(event):
 
 
 def accept(body, timestamp, signature, secrets=None, now=None):
-    """Verify and record the delivery, then queue one run per flow for exactly its ids.
+    """Verify and record the delivery, then queue (or join) one run per flow for its ids.
 
-    A replayed event id returns ``Accepted(duplicate=True)`` and starts nothing. Runs of a
+    Ids whose change is the push of the hub's own write-back start nothing; an event
+    holding only such ids is recorded with no run. A replayed event id returns ``Accepted(duplicate=True)`` and starts nothing. Runs of a
     paused flow are held until it is resumed.
     """
     verify(body, timestamp, signature, secrets, now)
@@ -126,7 +128,7 @@ def accept(body, timestamp, signature, secrets=None, now=None):
                 flow_slug=",".join(flow.slug for flow in flows)[:80],
                 record_ids=ids,
             )
-            started = [_start(flow, ids) for flow in flows]
+            started = [pk for flow in flows if (pk := _start(flow, ids)) is not None]
             WebhookEvent.objects.filter(pk=event.pk).update(runs=started)
     except IntegrityError:
         return Accepted(event_id, duplicate=True)
@@ -134,6 +136,11 @@ def accept(body, timestamp, signature, secrets=None, now=None):
 
 
 def _start(flow, ids):
+    """Queue (or join) the flow's run for ``ids``; None when every id is the push of our own write."""
+    pushed_back = echoes.pushed_echoes(flow, ids)
+    ids = [record_id for record_id in ids if record_id not in pushed_back]
+    if not ids:
+        return None
     run = sync.start_run(flow, Trigger.WEBHOOK, ids=ids)
     control.hold_if_paused(run)
     return run.pk

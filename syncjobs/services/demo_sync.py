@@ -40,7 +40,8 @@ class FlowSummary:
     slug: str
     name: str
     status: str = ""
-    read: int = 0
+    read: int = 0  # read into batches: records changed only by the hub's own writes are not
+    echoes: int = 0  # those records, recognised and skipped (``engine.echoes``)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -154,6 +155,7 @@ def _summary(flow, runs):
     systems[flow.target_connector.slug] = flow.target_connector.system
     for run in runs:
         summary.read += run.read_count
+        summary.echoes += run.echo_count
         summary.created += run.created_count
         summary.updated += run.updated_count
         summary.unchanged += run.unchanged_count

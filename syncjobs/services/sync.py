@@ -23,18 +23,20 @@ RERUNNABLE = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)
 def start_run(flow, trigger=Trigger.MANUAL, full=False, ids=None, user=None, dispatcher=None):
     """Queue a run of ``flow`` (incremental, ``full``, or exactly ``ids``); return it.
 
-    A request for a flow that already has an unfinished run of the same kind joins that
-    run (and wakes it if nobody is working on it) instead of queueing a second one.
+    A flow has at most one queued run and one running: a request arriving while a run
+    waits to start joins it (its ids merged in, by compare-and-set); one arriving while a
+    run is running queues the one follow-up run, which later requests join. A request
+    without ids may also join the unfinished run of its kind (waking it if nobody is
+    working on it), as before.
     """
     dispatcher = dispatcher or QueueDispatcher()
-    if ids is None:
-        existing = runs.unfinished_run(flow, full)
-        if existing is not None:
-            if _idle(existing):
-                dispatcher.run(existing.pk)
-            return existing
-    run = runs.create_run(flow, trigger, full=full, ids=ids, user=user)
-    dispatcher.run(run.pk)
+    run, created = runs.join_or_queue(flow, trigger, full=full, ids=ids, user=user)
+    if run is None:
+        run = runs.unfinished_run(flow, full)
+        if run is None:  # finished in between: ask again
+            return start_run(flow, trigger, full, ids, user, dispatcher)
+    if created or (ids is None and _idle(run)):
+        dispatcher.run(run.pk)
     return run
 
 

@@ -101,6 +101,8 @@ class Command(BaseCommand):
         headers = [
             pgettext("sync summary column", "flow"),
             pgettext("sync summary column", "read"),
+            # Records only the hub's own writes changed: not read into a batch nor counted as read.
+            pgettext("sync summary column", "own writes skipped"),
             pgettext("sync summary column", "created"),
             pgettext("sync summary column", "updated"),
             pgettext("sync summary column", "unchanged"),
@@ -114,6 +116,7 @@ class Command(BaseCommand):
             [
                 s.slug,
                 s.read,
+                s.echoes,
                 s.created,
                 s.updated,
                 s.unchanged,

@@ -1,13 +1,27 @@
 """Write-backs through the outbox, and our own writes never coming back as changes."""
 
+import json
+import time
+
 import pytest
 
 from connectors.errors import QuotaExhaustedError, TransientError
-from syncjobs.models import CrossReference, WriteBack, WriteBackStatus
+from syncjobs.models import (
+    CrossReference,
+    RunStatus,
+    SyncFlow,
+    SyncRun,
+    WebhookEvent,
+    WriteBack,
+    WriteBackStatus,
+)
+from syncjobs.operations import webhooks
 from syncjobs.services import sync
 from tests.syncjobs.engine.conftest import NO_WAIT, add_accounts, run_now
 from tests.syncjobs.engine.memory import T0
 from tests.syncjobs.factories import make_flow, make_mapping
+
+PUSH_SECRET = "whsec-echo-3f9d"
 
 
 @pytest.fixture
@@ -131,3 +145,68 @@ def test_a_record_written_one_way_comes_back_the_other_way_as_an_echo(customers,
     assert genuine.updated_count == 1 and crm.data("AccountObj")["a1"]["name"] == "Renamed in the ERP"
     forward = run_now(customers)
     assert (forward.updated_count, forward.unchanged_count) == (0, 1)  # the ERP already has it
+
+
+def written_back(flow, crm, count):
+    """``count`` accounts synced once and given their ERP numbers by the drained write-backs."""
+    add_accounts(crm, count)
+    run_now(flow)
+    assert drain().done == count
+    return SyncRun.objects.count()
+
+
+def test_the_incremental_read_of_written_back_records_reads_none_of_them(with_write_back, crm, erp):
+    written_back(with_write_back, crm, 4)
+    writes = erp.count("write")
+
+    echo = run_now(with_write_back)
+
+    assert (echo.read_count, echo.echo_count, echo.status) == (0, 4, RunStatus.SUCCEEDED)
+    assert not echo.records.exists() and erp.count("write") == writes
+    assert run_now(with_write_back).echo_count == 0  # the watermark moved past the echoes
+
+
+def test_a_persons_edit_right_after_the_write_back_is_read_and_synced(with_write_back, crm, erp):
+    written_back(with_write_back, crm, 3)
+    crm.records["AccountObj"]["a1"]["data"]["name"] = "Renamed by a person"
+    crm.records["AccountObj"]["a1"]["modified_at"] = crm.tick()
+    crm.records["AccountObj"]["a2"]["data"]["erp_no"] = "TYPED-BY-HAND"  # the written field, another value
+    crm.records["AccountObj"]["a2"]["modified_at"] = crm.tick()
+
+    run = run_now(with_write_back)
+
+    assert (run.read_count, run.echo_count, run.updated_count, run.unchanged_count) == (2, 1, 1, 1)
+    assert {d["FName"] for d in erp.data("BD_Customer").values()} >= {"Renamed by a person"}
+
+
+def push(ids, event_id):
+    SyncFlow.objects.filter(slug="customers").update(enabled=True)
+    body = json.dumps({"event_id": event_id, "flow": "customers", "ids": ids}).encode()
+    stamp = int(time.time())
+    return webhooks.accept(body, str(stamp), webhooks.sign(PUSH_SECRET, stamp, body), secrets=[PUSH_SECRET])
+
+
+def test_the_push_of_a_written_back_record_starts_no_run_and_reads_nothing(with_write_back, crm, erp):
+    runs_before = written_back(with_write_back, crm, 2)
+    reads = crm.count("read_ids")
+
+    accepted = push(["a1", "a2"], "crm-echo-1")
+
+    assert (accepted.duplicate, accepted.runs) == (False, [])
+    assert SyncRun.objects.count() == runs_before and crm.count("read_ids") == reads
+    assert WebhookEvent.objects.get(event_id="crm-echo-1").runs == []
+
+
+def test_a_push_of_a_persons_edit_right_after_the_echo_is_synced(with_write_back, crm, erp):
+    written_back(with_write_back, crm, 2)
+    push(["a1"], "crm-echo-1")
+    crm.records["AccountObj"]["a1"]["data"]["name"] = "Renamed by a person"
+    crm.records["AccountObj"]["a1"]["modified_at"] = crm.tick()
+
+    accepted = push(["a1"], "crm-edit-2")
+
+    run = SyncRun.objects.get(pk=accepted.runs[0])
+    assert run.options["ids"] == ["a1"]
+    run = sync.run_now(with_write_back, ids=["a1"], sleep=lambda s: None)
+    assert (run.pk, run.read_count, run.updated_count) == (accepted.runs[0], 1, 1)
+    assert {d["FName"] for d in erp.data("BD_Customer").values()} >= {"Renamed by a person"}

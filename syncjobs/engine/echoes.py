@@ -1,0 +1,113 @@
+"""Our own writes coming back: a source record changed only by what the hub wrote onto it.
+
+A write-back (the ERP number onto the CRM account) changes the flow's source record, so
+the CRM pushes it and the next incremental read brings it again; neither is a change to
+sync. Each of the record's cross-references keeps a short hash of every field as it was
+last synced (``source_digest``) and the fields and values the hub wrote onto it since
+(``echo_values``). A record whose only differences are those fields, holding those
+values, is an echo and is not read into a batch; any other difference (a person's edit,
+even right after the write-back) is synced.
+
+A push names record ids only, so it cannot be judged by value: each write-back expects
+one push back (``echo_pushes``) and the first push naming the record after it takes
+that. A person's edit right after is another push, and syncs. Should the edit and the
+echo arrive in one event, the incremental read still finds the edit by its values.
+Recognised by values, never by time: fields that every save changes are left out.
+"""
+
+import hashlib
+import json
+
+from django.db.models import F
+
+from integration_hub import bulk
+from syncjobs.mapping.transforms import key_text
+from syncjobs.models import CrossReference, RecordStatus
+
+# Stamps every save changes, whoever saves: Fxiaoke's and K3Cloud's modification time,
+# version and modifier.
+VOLATILE = frozenset({"last_modified_time", "last_modified_by", "version", "FModifyDate", "FModifierId"})
+_CHUNK = 500
+
+
+def digest(data):
+    """``{field: short hash of its value}`` for the record's fields that are not stamps."""
+    return {
+        name: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        for name, value in (data or {}).items()
+        if name not in VOLATILE
+    }
+
+
+def remember(items):
+    """Keep how each synced record looked, and forget the writes it has taken in since."""
+    rows = []
+    for item in items:
+        if item.status == RecordStatus.SUCCEEDED and item.xref is not None and item.xref.pk:
+            item.xref.source_digest, item.xref.echo_values = digest(item.record.data), {}
+            rows.append(item.xref)
+    bulk.update_many(CrossReference, rows, ["source_digest", "echo_values"])
+
+
+def _references(connector_id, object_name, record_ids):
+    return CrossReference.objects.filter(
+        source_connector_id=connector_id, source_object=object_name, source_id__in=list(record_ids)
+    )
+
+
+def written(connector_id, object_name, record_id, values):
+    """The hub wrote ``values`` onto this source record: expect them back, and one push."""
+    for xref in _references(connector_id, object_name, [record_id]):
+        CrossReference.objects.filter(pk=xref.pk).update(
+            echo_values={**(xref.echo_values or {}), **values}, echo_pushes=F("echo_pushes") + 1
+        )
+
+
+def _flow_references(flow, record_ids):
+    return _references(flow.source_connector_id, flow.source_object, record_ids).filter(
+        target_connector_id=flow.target_connector_id, target_object=flow.target_object
+    )
+
+
+def pushed_echoes(flow, record_ids):
+    """Which of the pushed ``record_ids`` are the push of the flow's own write (each taken once)."""
+    echoes = set()
+    for start in range(0, len(record_ids), _CHUNK):
+        chunk = record_ids[start : start + _CHUNK]
+        for pk, source_id, pushes in (
+            _flow_references(flow, chunk)
+            .filter(echo_pushes__gt=0)
+            .values_list("pk", "source_id", "echo_pushes")
+        ):
+            # Compare-and-set: two deliveries of pushes at once take one expected push each.
+            if CrossReference.objects.filter(pk=pk, echo_pushes=pushes).update(echo_pushes=pushes - 1):
+                echoes.add(source_id)
+    return echoes
+
+
+def split(flow, records):
+    """``(changed, echoes)``: the records minus those changed only by the hub's own writes."""
+    known = {}
+    for start in range(0, len(records), _CHUNK):
+        chunk = [record.id for record in records[start : start + _CHUNK]]
+        for xref in _flow_references(flow, chunk).only("source_id", "source_digest", "echo_values"):
+            if xref.echo_values and xref.source_digest:
+                known[xref.source_id] = xref
+    changed, echoes = [], []
+    for record in records:
+        xref = known.get(record.id)
+        (echoes if xref is not None and is_echo(xref, record.data) else changed).append(record)
+    return changed, echoes
+
+
+def is_echo(xref, data):
+    """Whether ``data`` differs from the record as last synced only by what the hub wrote."""
+    now, before = digest(data), xref.source_digest
+    for name in now.keys() | before.keys():
+        if now.get(name) == before.get(name):
+            continue
+        if name not in xref.echo_values or key_text((data or {}).get(name) or "") != key_text(
+            xref.echo_values[name] or ""
+        ):
+            return False
+    return True
