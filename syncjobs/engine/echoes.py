@@ -2,7 +2,8 @@
 
 A write-back (the ERP number onto the CRM account) changes the flow's source record, so
 the CRM pushes it and the next incremental read brings it again; neither is a change to
-sync. Each of the record's cross-references keeps a short hash of every field as it was
+sync. Nor is a record one flow wrote (a CRM status update, an ERP save) coming back to a
+flow that reads it. Each of the record's cross-references keeps a short hash of every field as it was
 last synced (``source_digest``) and the fields and values the hub wrote onto it since
 (``echo_values``). A record whose only differences are those fields, holding those
 values, is an echo and is not read into a batch; any other difference (a person's edit,
@@ -22,7 +23,7 @@ from django.db.models import F
 
 from integration_hub import bulk
 from syncjobs.mapping.transforms import key_text
-from syncjobs.models import CrossReference, RecordStatus
+from syncjobs.models import CrossReference, RecordAction, RecordStatus, SyncFlow, WebhookEvent
 
 # Stamps every save changes, whoever saves: Fxiaoke's and K3Cloud's modification time,
 # version and modifier.
@@ -45,8 +46,16 @@ def remember(items):
     for item in items:
         if item.status == RecordStatus.SUCCEEDED and item.xref is not None and item.xref.pk:
             item.xref.source_digest, item.xref.echo_values = digest(item.record.data), {}
+            item.xref.echo_pushes = 0  # read as it is now: a push still to come is not needed
             rows.append(item.xref)
-    bulk.update_many(CrossReference, rows, ["source_digest", "echo_values"])
+    bulk.update_many(CrossReference, rows, ["source_digest", "echo_values", "echo_pushes"])
+
+
+def read_back(flow, records):
+    """The read found these echoes: their pushes, if still to come, need no run."""
+    ids = [record.id for record in records]
+    for start in range(0, len(ids), _CHUNK):
+        _flow_references(flow, ids[start : start + _CHUNK]).filter(echo_pushes__gt=0).update(echo_pushes=0)
 
 
 def _references(connector_id, object_name, record_ids):
@@ -56,11 +65,43 @@ def _references(connector_id, object_name, record_ids):
 
 
 def written(connector_id, object_name, record_id, values):
-    """The hub wrote ``values`` onto this source record: expect them back, and one push."""
-    for xref in _references(connector_id, object_name, [record_id]):
-        CrossReference.objects.filter(pk=xref.pk).update(
-            echo_values={**(xref.echo_values or {}), **values}, echo_pushes=F("echo_pushes") + 1
-        )
+    """The hub wrote ``values`` onto this record: the flows reading it expect them back.
+
+    A push back is expected only from an object whose changes the hub has been pushed;
+    otherwise a push that never comes would leave an expectation that swallows the push
+    of a later, genuine change.
+    """
+    written_many(connector_id, object_name, {record_id: values})
+
+
+def written_many(connector_id, object_name, values_by_id):
+    """``written`` for several records of one object (a batch's writes)."""
+    pushes = 1 if WebhookEvent.objects.filter(object_name=object_name).exists() else 0
+    ids = list(values_by_id)
+    for start in range(0, len(ids), _CHUNK):
+        for xref in _references(connector_id, object_name, ids[start : start + _CHUNK]).only("echo_values"):
+            values = values_by_id[xref.source_id]
+            CrossReference.objects.filter(pk=xref.pk).update(
+                echo_values={**(xref.echo_values or {}), **values}, echo_pushes=F("echo_pushes") + pushes
+            )
+
+
+def target_written(flow, items):
+    """The batch's creates and updates, as writes the flows reading the target expect back."""
+    written_ = {
+        str(item.target.id): item.payload
+        for item in items
+        if item.status == RecordStatus.SUCCEEDED
+        and item.action in (RecordAction.CREATE, RecordAction.UPDATE)
+        and item.target is not None
+        and item.target.id
+        and isinstance(item.payload, dict)
+    }
+    readers = SyncFlow.objects.filter(
+        source_connector_id=flow.target_connector_id, source_object=flow.target_object
+    )
+    if written_ and readers.exists():
+        written_many(flow.target_connector_id, flow.target_object, written_)
 
 
 def _flow_references(flow, record_ids):
@@ -106,8 +147,14 @@ def is_echo(xref, data):
     for name in now.keys() | before.keys():
         if now.get(name) == before.get(name):
             continue
-        if name not in xref.echo_values or key_text((data or {}).get(name) or "") != key_text(
-            xref.echo_values[name] or ""
-        ):
+        if name not in xref.echo_values or not _same((data or {}).get(name), xref.echo_values[name]):
             return False
     return True
+
+
+def _same(read, wrote):
+    """Whether the value read back is the one written: equal, or the same key text (1 and "1")."""
+    if read == wrote:
+        return True
+    scalar = (str, int, float, bool)
+    return isinstance(read, scalar) and isinstance(wrote, scalar) and key_text(read) == key_text(wrote)

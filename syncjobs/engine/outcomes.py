@@ -87,6 +87,7 @@ def store(ctx, run, batch, items, timings, api_calls):
         _store_waits(ctx.flow, items)
         writeback.enqueue(ctx, items)
         echoes.remember(items)
+        echoes.target_written(ctx.flow, items)
         _count(run, counts, len(items), now)
     return counts
 

@@ -128,6 +128,7 @@ class Echoed:
 
     def drop(self, flow, records):
         changed, echoes_ = echoes.split(flow, records)
+        echoes.read_back(flow, echoes_)
         self.count += len(echoes_)
         for record in echoes_:
             if record.modified_at is not None and (self.latest is None or record.modified_at > self.latest):

@@ -44,10 +44,13 @@ class CrossReference(models.Model):
         help_text=_("A short hash of each field of the source record when it was last synced."),
     )
     echo_values = models.JSONField(
-        _("values the hub wrote to the source"),
+        _("values the hub wrote onto the record"),
         default=dict,
         blank=True,
-        help_text=_("Fields the hub wrote onto the source record since (write-backs), with their values."),
+        help_text=_(
+            "Fields the hub wrote onto this record since it was last synced (write-backs, other flows), "
+            "with their values."
+        ),
     )
     echo_pushes = models.PositiveIntegerField(
         _("pushes expected back"),

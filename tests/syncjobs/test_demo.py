@@ -124,6 +124,19 @@ def test_running_the_demo_again_reseeds_nothing_and_creates_nothing(demo):
     assert "Records that did not sync" not in output
 
 
+def test_a_second_demo_reads_none_of_the_customers_the_hub_wrote_back_to(demo):
+    demo()
+    last_run = SyncRun.objects.latest("pk").pk
+    assert WriteBack.objects.filter(status="done").exists()
+
+    output = demo()
+
+    customers = SyncRun.objects.filter(pk__gt=last_run, flow__slug="customers")
+    assert sum(run.read_count for run in customers) == 0
+    assert sum(run.echo_count for run in customers) == WriteBack.objects.filter(status="done").count()
+    assert "own writes skipped" in output
+
+
 def test_before_serving_every_enabled_flow_has_its_schedule(db):
     install_scenarios(make_fxiaoke(CRM_SLUG), make_k3cloud(ERP_SLUG))
 

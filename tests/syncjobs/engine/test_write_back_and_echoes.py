@@ -144,12 +144,18 @@ def test_a_record_written_one_way_comes_back_the_other_way_as_an_echo(customers,
     genuine = run_now(back)
     assert genuine.updated_count == 1 and crm.data("AccountObj")["a1"]["name"] == "Renamed in the ERP"
     forward = run_now(customers)
-    assert (forward.updated_count, forward.unchanged_count) == (0, 1)  # the ERP already has it
+    # The CRM's change is the hub's own write coming back: not even read (it was read as unchanged).
+    assert (forward.read_count, forward.echo_count, forward.updated_count) == (0, 1, 0)
 
 
-def written_back(flow, crm, count):
-    """``count`` accounts synced once and given their ERP numbers by the drained write-backs."""
+def written_back(flow, crm, count, pushed=False):
+    """``count`` accounts synced once and given their ERP numbers by the drained write-backs.
+
+    ``pushed``: the CRM pushed the new accounts first, so the hub knows it pushes changes.
+    """
     add_accounts(crm, count)
+    if pushed:
+        push([f"a{i}" for i in range(1, count + 1)], "crm-created-0")
     run_now(flow)
     assert drain().done == count
     return SyncRun.objects.count()
@@ -187,7 +193,7 @@ def push(ids, event_id):
 
 
 def test_the_push_of_a_written_back_record_starts_no_run_and_reads_nothing(with_write_back, crm, erp):
-    runs_before = written_back(with_write_back, crm, 2)
+    runs_before = written_back(with_write_back, crm, 2, pushed=True)
     reads = crm.count("read_ids")
 
     accepted = push(["a1", "a2"], "crm-echo-1")
@@ -198,8 +204,8 @@ def test_the_push_of_a_written_back_record_starts_no_run_and_reads_nothing(with_
 
 
 def test_a_push_of_a_persons_edit_right_after_the_echo_is_synced(with_write_back, crm, erp):
-    written_back(with_write_back, crm, 2)
-    push(["a1"], "crm-echo-1")
+    written_back(with_write_back, crm, 2, pushed=True)
+    assert push(["a1"], "crm-echo-1").runs == []
     crm.records["AccountObj"]["a1"]["data"]["name"] = "Renamed by a person"
     crm.records["AccountObj"]["a1"]["modified_at"] = crm.tick()
 
@@ -210,3 +216,45 @@ def test_a_push_of_a_persons_edit_right_after_the_echo_is_synced(with_write_back
     run = sync.run_now(with_write_back, ids=["a1"], sleep=lambda s: None)
     assert (run.pk, run.read_count, run.updated_count) == (accepted.runs[0], 1, 1)
     assert {d["FName"] for d in erp.data("BD_Customer").values()} >= {"Renamed by a person"}
+
+
+def test_the_push_of_a_write_back_is_not_expected_from_a_system_that_never_pushed(with_write_back, crm):
+    written_back(with_write_back, crm, 1)  # nothing was ever pushed for AccountObj
+
+    assert push(["a1"], "crm-first-push").runs != []  # the first push might be anyone's change
+
+
+def back_flow(connectors):
+    back = make_flow(
+        "customers-back",
+        source=connectors["erp"],
+        target=connectors["crm"],
+        source_object="BD_Customer",
+        target_object="AccountObj",
+        options=dict(NO_WAIT),
+    )
+    make_mapping(back, "account_no", "FNumber", position=1)
+    make_mapping(back, "name", "FName", position=2)
+    return back
+
+
+def test_an_erp_save_by_one_flow_is_not_read_again_by_the_flow_reading_the_erp(
+    customers, connectors, crm, erp
+):
+    back = back_flow(connectors)
+    add_accounts(crm, 3)
+    run_now(customers)
+    run_now(back)  # the first read of what the hub created: nothing known about it yet
+    crm.records["AccountObj"]["a1"]["data"]["name"] = "Renamed in the CRM"
+    crm.records["AccountObj"]["a1"]["modified_at"] = crm.tick()
+    assert run_now(customers).updated_count == 1
+    crm_writes = crm.count("write")
+
+    echo = run_now(back)
+
+    assert (echo.read_count, echo.echo_count) == (0, 1) and crm.count("write") == crm_writes
+    erp.records["BD_Customer"]["erp-1"]["data"]["FName"] = "Renamed again in the ERP"
+    erp.records["BD_Customer"]["erp-1"]["modified_at"] = erp.tick()
+    genuine = run_now(back)
+    assert (genuine.read_count, genuine.updated_count) == (1, 1)
+    assert crm.data("AccountObj")["a1"]["name"] == "Renamed again in the ERP"
