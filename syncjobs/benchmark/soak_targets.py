@@ -1,4 +1,11 @@
-"""The soak's figures against its targets, as one JSON-able dict and as a table a person reads."""
+"""The soak's figures against its targets, as one JSON-able dict and as a table a person reads.
+
+*Fxiaoke calls per CRM edit* are every Fxiaoke call the CRM → ERP flows' runs counted
+(webhook and scheduled runs alike: reads, lookups, notices) plus the write-backs sent during
+the stream and the settling, divided by the CRM edits. *API calls per change* are every call
+the sandboxes logged for the tenant pair in that time (both directions, token requests
+included) divided by every change, CRM edits and ERP bills.
+"""
 
 from dataclasses import asdict
 
