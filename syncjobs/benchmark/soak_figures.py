@@ -5,8 +5,11 @@ Definitions the report relies on:
 - **End-to-end lag** of a change: from the moment the source system recorded it (a CRM
   record's ``last_modified_time`` as the simulated people saved it; an ERP bill's audit
   time) until the hub logged the target written: the first record log of the change's flow
-  for that source record, succeeded as a create or an update, whose run *started* after the
-  change (a run that started earlier may have read the record before it changed). A change
+  for that source record, succeeded as a create or an update, that carried the change —
+  the version it read was modified at or after the change (its ``source_modified_at``,
+  within ``TOLERANCE_SECONDS`` since the ERP keeps whole seconds; a log without one counts
+  when its run started after the change). A later run that finds the record unchanged
+  does not move the lag, and an earlier write of an older version does not shorten it. A change
   never written so is counted as unwritten and has no lag.
 - **A run started by our own writes** (an echo): a webhook-triggered run every one of whose
   record ids was, at the moment the run started, last changed by the hub's own write-back
@@ -22,6 +25,7 @@ import math
 
 GROWTH_SLOPE = 0.05  # 3 s more lag per minute: a queue that falls behind, not noise
 GROWTH_SECONDS = 10.0
+TOLERANCE_SECONDS = 1.0
 
 
 def percentile(values, share):
@@ -37,22 +41,28 @@ def lags(changes, writes):
     """Each change's lag in seconds (None when never written).
 
     ``changes``: ``[(flow, source_id, changed_at)]``; ``writes``: ``{(flow, source_id):
-    [(run_started_at, written_at), ...]}`` — times in seconds since the epoch.
+    [(version_at, written_at), ...]}`` where ``version_at`` is when the version written was
+    modified — times in seconds since the epoch.
     """
     found = []
     for flow, source_id, changed_at in changes:
-        later = [written for started, written in writes.get((flow, source_id), []) if started >= changed_at]
+        later = [
+            written
+            for version_at, written in writes.get((flow, source_id), [])
+            if version_at >= changed_at - TOLERANCE_SECONDS and written >= changed_at
+        ]
         found.append(min(later) - changed_at if later else None)
     return found
 
 
 def refused(changes, values, failures):
-    """For each change: True when it was not written but a run after it refused the record.
+    """For each change: True when it was not written but the hub refused a version carrying it.
 
-    ``failures``: ``{(flow, source_id): [run_started_at, ...]}`` of failed record logs.
+    ``failures``: ``{(flow, source_id): [version_at, ...]}`` of failed record logs.
     """
     return [
-        value is None and any(started >= changed_at for started in failures.get((flow, source_id), []))
+        value is None
+        and any(version >= changed_at - TOLERANCE_SECONDS for version in failures.get((flow, source_id), []))
         for (flow, source_id, changed_at), value in zip(changes, values, strict=True)
     ]
 

@@ -195,15 +195,25 @@ def erp_changes(acct_id, start, end):
 
 
 def written_records(since, statuses, actions=None):
-    """``{(flow, source key): [(run started, logged)]}`` of the record logs since ``since``."""
+    """``{(flow, source key): [(version read, logged)]}`` of the record logs since ``since``."""
     rows = SyncRecord.objects.filter(updated_at__gte=_aware(since), status__in=statuses)
     if actions:
         rows = rows.filter(action__in=actions)
-    rows = rows.values_list("flow__slug", "source_id", "source_number", "run__started_at", "updated_at")
+    fields = (
+        "flow__slug",
+        "source_id",
+        "source_number",
+        "source_modified_at",
+        "run__started_at",
+        "updated_at",
+    )
     found = {}
-    for flow, source_id, number, started, written in rows:
+    for flow, source_id, number, version, started, written in rows.values_list(*fields):
         key = source_id if dict(FLOW_OF.values()).get(flow) == "source_id" else number
-        found.setdefault((flow, key), []).append((started.timestamp(), written.timestamp()))
+        version = version or started  # a log that does not say which version it read
+        found.setdefault((flow, key), []).append(
+            (version.timestamp() if version else 0.0, written.timestamp())
+        )
     return found
 
 

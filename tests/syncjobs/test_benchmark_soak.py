@@ -20,17 +20,21 @@ from syncjobs.benchmark.soak_targets import table
 # --- the figures' definitions ----------------------------------------------------------------
 
 
-def test_a_run_that_started_before_the_change_does_not_count_as_writing_it():
-    changes = [("customers", "a", 100.0), ("customers", "b", 100.0)]
-    writes = {("customers", "a"): [(99.0, 101.0), (100.5, 104.0)], ("customers", "b"): [(90.0, 101.0)]}
+def test_only_a_write_of_a_version_carrying_the_change_ends_its_lag():
+    changes = [("customers", "a", 100.0), ("customers", "b", 100.0), ("customers", "c", 100.0)]
+    writes = {
+        ("customers", "a"): [(98.0, 101.0), (100.2, 104.0)],  # an older version first, then the change
+        ("customers", "b"): [(90.0, 101.0)],
+        ("customers", "c"): [(99.5, 100.6)],  # the ERP's whole seconds: within the tolerance
+    }
 
-    assert soak_figures.lags(changes, writes) == [4.0, None]
+    assert soak_figures.lags(changes, writes) == [4.0, None, pytest.approx(0.6)]
 
 
 def test_a_change_refused_by_a_later_run_is_failed_not_unwritten():
     changes = [("customers", "a", 100.0), ("customers", "b", 100.0)]
     values = [None, None]
-    failed = soak_figures.refused(changes, values, {("customers", "a"): [101.0], ("customers", "b"): [99.0]})
+    failed = soak_figures.refused(changes, values, {("customers", "a"): [101.0], ("customers", "b"): [98.0]})
 
     summary = soak_figures.lag_summary(values, failed)
 
