@@ -98,7 +98,9 @@ def figure_labels():
         "erp_to_crm_lag_p95": _("ERP → CRM lag p95, s"),
         "erp_to_crm_lag_max": _("ERP → CRM lag max, s"),
         "unwritten_changes": _("Changes never written"),
-        "failed_changes": _("Changes refused for their data (seeded on purpose)"),
+        "failed_changes": _(
+            "Changes the hub refused for their record (bad data, an order the ERP has shipped)"
+        ),
         "most_queued_runs_per_flow": _("Most queued runs of one flow at any sample"),
         "runs": _("Runs"),
         "runs_per_change": _("Runs per change"),
