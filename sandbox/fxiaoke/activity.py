@@ -24,11 +24,13 @@ from sandbox.fxiaoke.writes import check_required
 from sandbox.routers import SANDBOX_DB
 
 
-def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, **_erp_only):
+def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, stream=None, **_erp_only):
     """Act like the tenant's people: import records, approve pending ones, edit a share of accounts.
 
     ``import_records`` is ``{"AccountObj": 20000, ...}``; ``edit`` the share of accounts to
-    change. ``ship``/``receive`` (ERP actions) have no CRM counterpart and are ignored.
+    change. ``stream`` is ``{"accounts": 1, "orders": 1, "new_orders": 0}``: that many
+    single edits (see ``stream_edits``), listed in the answer's ``changes``.
+    ``ship``/``receive`` (ERP actions) have no CRM counterpart and are ignored.
     """
     rng = random.Random(seed)
     result = {}
@@ -38,6 +40,8 @@ def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, *
         for api_name, count in (import_records or {}).items():
             done["imported"][api_name] = import_records_into(call, api_name, int(count), rng)
         done["edited"] = edit_accounts(call, float(edit), rng) if edit else 0
+        if stream:
+            done["changes"] = stream_edits(call, rng, **stream)
         result[row.corp_id] = done
     return result
 
@@ -81,6 +85,71 @@ def edit_accounts(call, share, rng):
             touch(row.data, call)
             row.save()
     return len(chosen)
+
+
+def stream_edits(call, rng, accounts=0, orders=0, new_orders=0, new_accounts=0):
+    """One person's edits each, saved one by one (so each is a change a webhook reports).
+
+    An account gets a new phone number, an order a new remark (both fields the shipped flows
+    map), a new order copies a random order's customer and lines, and a new account copies
+    a random account under a new name and a new unified social credit code. Returns
+    ``[[api_name, _id, last_modified_time ms], ...]``: when each change was made.
+    """
+    changes = []
+    for api_name, count, field_name in (("AccountObj", accounts, "tel"), ("SalesOrderObj", orders, "remark")):
+        for row in _random_records(call.tenant, api_name, int(count), rng):
+            row.data[field_name] = f"{'139' if field_name == 'tel' else '备注 '}{rng.randrange(10**8):08d}"
+            changes.append(_save_change(row, call))
+    for _number in range(int(new_orders)):
+        changes.append(_copy_order(call, rng))
+    for _number in range(int(new_accounts)):
+        changes.append(_copy_account(call, rng))
+    return changes
+
+
+def _copy_account(call, rng):
+    (model,) = _random_records(call.tenant, "AccountObj", 1, rng)
+    call = people_call(call.tenant, call.user)
+    data = {**model.data, **base_data(call, schema.get("AccountObj"), model.data["owner"])}
+    data.pop("field_erpNo__c", None)  # the ERP number is the hub's to write back
+    data["name"] = f"{model.data.get('name') or '客户'}{data['_id'][-6:]}分公司"
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    data["field_x2Tax__c"] = f"91{rng.randint(110000, 659999)}" + "".join(rng.choices(alphabet, k=10))
+    with transaction.atomic(using=SANDBOX_DB):
+        Record(tenant=call.tenant, api_name="AccountObj", data=data).save()
+    return ["AccountObj", data["_id"], data["last_modified_time"]]
+
+
+def _random_records(tenant, api_name, count, rng):
+    rows = Record.objects.filter(tenant=tenant, api_name=api_name).exclude(life_status="invalid")
+    total = rows.count()
+    return [rows.order_by("pk")[rng.randrange(total)] for _pick in range(count if total else 0)]
+
+
+def _save_change(row, call):
+    with transaction.atomic(using=SANDBOX_DB):
+        touch(row.data, people_call(call.tenant, call.user))  # each at its own moment
+        row.save()
+    return [row.api_name, row.object_id, row.data["last_modified_time"]]
+
+
+def _copy_order(call, rng):
+    """A new order of a random order's customer, with copies of its lines."""
+    (model,) = _random_records(call.tenant, "SalesOrderObj", 1, rng)
+    call = people_call(call.tenant, call.user)
+    describe = schema.get("SalesOrderObj")
+    data = {**model.data, **base_data(call, describe, model.data["owner"])}
+    data["name"] = f"{model.data['name']}-{data['_id'][-6:]}"
+    lines = Record.objects.filter(
+        tenant=call.tenant, api_name="SalesOrderProductObj", master_id=model.object_id
+    )
+    with transaction.atomic(using=SANDBOX_DB):
+        for line in lines:
+            copy = {**line.data, **base_data(call, schema.get(line.api_name), line.data["owner"])}
+            copy["order_id"] = data["_id"]
+            Record(tenant=call.tenant, api_name=line.api_name, data=copy).save()
+        Record(tenant=call.tenant, api_name="SalesOrderObj", data=data).save()
+    return ["SalesOrderObj", data["_id"], data["last_modified_time"]]
 
 
 def import_records_into(call, api_name, count, rng):

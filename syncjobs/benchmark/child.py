@@ -14,7 +14,9 @@ def main(argv):
     import django
 
     django.setup()
-    from syncjobs.benchmark import steps
+    from syncjobs.benchmark import soak_steps, steps
+
+    steps.STEPS.update(soak_steps.STEPS)
 
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)

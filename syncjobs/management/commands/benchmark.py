@@ -1,13 +1,15 @@
-"""``python manage.py benchmark [--records N] [--latency-ms L] [--json FILE]``."""
+"""``python manage.py benchmark [--records N] [--latency-ms L] [--json FILE]``, and
+``python manage.py benchmark --soak [--minutes M] [--changes-per-second R] [--workers N]``."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark import report
+from syncjobs.benchmark import report, soak_targets
 from syncjobs.benchmark.processes import StepFailed
 from syncjobs.benchmark.scaleout import ScaleOutUnavailable
+from syncjobs.benchmark.soak import Soak, SoakOptions
 from syncjobs.benchmark.suite import Benchmark, Options
 
 
@@ -93,7 +95,37 @@ class Command(BaseCommand):
             help=_("run every step under cProfile (slower); the statistics stay in the work folder"),
         )
 
+        self._soak_arguments(parser)
+
+    def _soak_arguments(self, parser):
+        defaults = SoakOptions()
+        parser.add_argument(
+            "--soak",
+            action="store_true",
+            help=_(
+                "run the soak instead: the hub as deployed (web server, qcluster workers) under a "
+                "steady stream of CRM edits and ERP deliveries and receipts"
+            ),
+        )
+        parser.add_argument(
+            "--minutes", type=float, default=defaults.minutes, help=_("soak: minutes of the stream")
+        )
+        parser.add_argument(
+            "--changes-per-second", type=float, default=defaults.rate, help=_("soak: CRM edits a second")
+        )
+        parser.add_argument(
+            "--workers", type=int, default=defaults.workers, help=_("soak: django-q2 workers of the qcluster")
+        )
+        parser.add_argument(
+            "--soak-customers",
+            type=int,
+            default=defaults.customers,
+            help=_("soak: customers of the initial load (half as many orders)"),
+        )
+
     def handle(self, *args, **options):
+        if options["soak"]:
+            return self._soak(options)
         settings = Options(
             records=options["records"],
             latency_ms=options["latency_ms"],
@@ -123,6 +155,33 @@ class Command(BaseCommand):
             self.stdout.write(report.scale_out_table(result))
         self.stdout.write("")
         self.stdout.write(report.machine_line(result))
+        if options["json"]:
+            with open(options["json"], "w", encoding="utf-8") as handle:
+                json.dump(result, handle, ensure_ascii=False, indent=2, default=str)
+
+    def _soak(self, options):
+        settings = SoakOptions(
+            minutes=options["minutes"],
+            rate=options["changes_per_second"],
+            workers=options["workers"],
+            customers=options["soak_customers"],
+            latency_ms=options["latency_ms"],
+            batch_size=options["batch_size"],
+            scale_out=bool(options["scale_out"]),
+            postgres_url=options["postgres_url"],
+            redis_url=options["redis_url"],
+            work_dir=options["work_dir"],
+            keep=options["keep"],
+        )
+        try:
+            result = Soak(settings, say=self._say).run()
+        except (StepFailed, ScaleOutUnavailable) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(soak_targets.table(result))
+        self.stdout.write("")
+        self.stdout.write(soak_targets.machine_line(result))
+        self.stdout.write("")
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         if options["json"]:
             with open(options["json"], "w", encoding="utf-8") as handle:
                 json.dump(result, handle, ensure_ascii=False, indent=2, default=str)
