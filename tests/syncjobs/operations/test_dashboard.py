@@ -13,9 +13,9 @@ from django_q.models import OrmQ
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import ParentWait, RunStatus
+from syncjobs.models import ParentWait, RecordStatus, RunStatus, SyncRecord
 from syncjobs.operations import control, dashboard
-from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_run
+from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_records, make_run
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
@@ -54,7 +54,7 @@ def finished(flow, status, minutes_ago=10, **counts):
 def test_a_failing_flow_stands_out_and_a_healthy_one_does_not(admin_client_csrf, crm, erp):
     failing, healthy = make_flow("orders"), make_flow("customers")
     finished(failing, RunStatus.SUCCEEDED, minutes_ago=120)
-    finished(failing, RunStatus.FAILED, failed_count=4)
+    make_records(finished(failing, RunStatus.FAILED, failed_count=4), 4, status=RecordStatus.FAILED)
     finished(healthy, RunStatus.SUCCEEDED, created_count=5)
 
     page = admin_client_csrf.get(INDEX).content.decode()
@@ -171,3 +171,16 @@ def test_finance_reviewers_see_the_dashboard_and_staff_without_a_role_do_not(
 
     assert 'id="operations-dashboard"' in finance_client.get(INDEX).content.decode()
     assert 'id="operations-dashboard"' not in staff_client.get(INDEX).content.decode()
+
+
+def test_failures_in_24_hours_count_records_still_failed_not_attempts(admin_client_csrf, crm, erp):
+    flow = make_flow("orders")
+    for _attempt in range(3):  # one record failed three times, then ignored; another still failed
+        make_records(finished(flow, RunStatus.FAILED, failed_count=1), 1, status=RecordStatus.SUPERSEDED)
+    run = finished(flow, RunStatus.FAILED, failed_count=2)
+    make_records(run, 1, status=RecordStatus.IGNORED)
+    SyncRecord.objects.create(run=run, flow=flow, source_id="still-failed", status=RecordStatus.FAILED)
+
+    assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {flow.pk: 1}
+    SyncRecord.objects.filter(source_id="still-failed").update(status=RecordStatus.IGNORED)
+    assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {}
