@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import AUDIT_FORMATS, DateRangeFilter, LargeTableMixin, ReadOnlyMixin, pretty_json
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
 from syncjobs.selectors import search_records
@@ -30,10 +30,11 @@ class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAd
         "short_error",
         "created_at",
     )
-    list_filter = ("flow", "status", "action", "run__trigger", "created_at")
+    list_filter = ("flow", "status", "action", "run__trigger", ("created_at", DateRangeFilter))
+    date_hierarchy = "created_at"
     list_select_related = ("flow",)
     search_fields = ("source_id", "source_number", "target_id", "target_number", "error_message")
-    search_help_text = _("An exact source or target ID or number, or words from the error.")
+    search_help_text = _("The start of a source or target ID or number, or words from the error.")
     fieldsets = (
         (
             None,

@@ -6,9 +6,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import AUDIT_FORMATS, DateRangeFilter, LargeTableMixin, ReadOnlyMixin, pretty_json
 from syncjobs.models import SyncRun
 from syncjobs.resources import SyncRunResource
+from syncjobs.templatetags.operations import duration_words
 
 
 @admin.register(SyncRun)
@@ -22,7 +23,7 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin
         "status",
         "phase",
         "queued_at",
-        "duration",
+        "duration_display",
         "read_count",
         "created_count",
         "updated_count",
@@ -31,7 +32,8 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin
         "failed_count",
         "records_link",
     )
-    list_filter = ("flow", "status", "trigger", "queued_at")
+    list_filter = ("flow", "status", "trigger", ("queued_at", DateRangeFilter))
+    date_hierarchy = "queued_at"
     list_select_related = ("flow",)
     search_fields = ("message",)
     fieldsets = (
@@ -63,6 +65,10 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin
         ),
     )
     readonly_fields = ("api_calls_display", "timings_display")
+
+    @admin.display(description=_("duration"))
+    def duration_display(self, run):
+        return duration_words(run.duration)
 
     @admin.display(description=_("API calls"))
     def api_calls_display(self, run):

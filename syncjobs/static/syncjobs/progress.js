@@ -54,6 +54,9 @@
       paint(element, progress, false);
       if (progress && !progress.finished) {
         active = true;
+      } else if (progress && element.closest("[data-reload-when-finished]")) {
+        // A run page opened while the run was going: its fields and buttons are stale now.
+        window.location.reload();
       }
     });
     var paused = (answer.paused || []).map(String);
