@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from django.contrib import admin
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
@@ -70,6 +71,58 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PlainLinksMixin:
+    """Related objects the user may not open are shown as plain text, not as links to a 403.
+
+    The admin links every read-only foreign key to its change page whatever the reader may
+    see; a finance reviewer reading a run would land on the flow's forbidden page.
+    """
+
+    # field → the permission its link needs
+    links_need = {
+        "flow": "syncjobs.view_syncflow",
+        "run": "syncjobs.view_syncrun",
+        "mapping_version": "syncjobs.view_mappingversion",
+        "requested_by": "auth.view_user",
+    }
+
+    def get_fieldsets(self, request, obj=None):
+        unlinked = {name for name, perm in self.links_need.items() if not request.user.has_perm(perm)}
+        if not unlinked:
+            return super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": _renamed(options["fields"], unlinked)})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_("flow"))
+    def flow_text(self, obj):
+        return str(obj.flow)
+
+    @admin.display(description=_("run"))
+    def run_text(self, obj):
+        return str(obj.run)
+
+    @admin.display(description=_("mapping version"))
+    def mapping_version_text(self, obj):
+        return str(obj.mapping_version) if obj.mapping_version_id else "–"
+
+    @admin.display(description=_("requested by"))
+    def requested_by_text(self, obj):
+        return obj.requested_by.get_username() if obj.requested_by_id else "–"
+
+
+def _renamed(fields, unlinked):
+    return [
+        tuple(_renamed(field, unlinked)) if isinstance(field, list | tuple) else _text_name(field, unlinked)
+        for field in fields
+    ]
+
+
+def _text_name(field, unlinked):
+    return f"{field}_text" if field in unlinked else field
 
 
 def pretty_json(value):

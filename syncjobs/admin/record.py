@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, DateRangeFilter, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import (
+    AUDIT_FORMATS,
+    DateRangeFilter,
+    LargeTableMixin,
+    PlainLinksMixin,
+    ReadOnlyMixin,
+    pretty_json,
+)
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
 from syncjobs.selectors import search_records
@@ -14,7 +21,7 @@ from syncjobs.services import sync
 
 
 @admin.register(SyncRecord)
-class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class SyncRecordAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRecordResource]
     export_formats = AUDIT_FORMATS
     list_display = (

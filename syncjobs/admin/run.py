@@ -6,14 +6,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from syncjobs.admin.base import AUDIT_FORMATS, DateRangeFilter, LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import (
+    AUDIT_FORMATS,
+    DateRangeFilter,
+    LargeTableMixin,
+    PlainLinksMixin,
+    ReadOnlyMixin,
+    pretty_json,
+)
 from syncjobs.models import SyncRun
 from syncjobs.resources import SyncRunResource
 from syncjobs.templatetags.operations import duration_words
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class SyncRunAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRunResource]
     export_formats = AUDIT_FORMATS
     list_display = (

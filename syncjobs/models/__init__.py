@@ -25,6 +25,7 @@ from syncjobs.models.operations import (
     WebhookEvent,
 )
 from syncjobs.models.outbox import ParentWait, WriteBack, WriteBackStatus
+from syncjobs.models.preference import UserPreference
 from syncjobs.models.run import (
     RecordAction,
     RecordStatus,
@@ -37,6 +38,7 @@ from syncjobs.models.run import (
 from syncjobs.models.value_map import ValueMap, ValueMapEntry
 
 __all__ = [
+    "UserPreference",
     "Severity",
     "NotificationChannel",
     "DeliveryStatus",
