@@ -51,14 +51,14 @@ class SyncRecordAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, ExportMix
             _("Identity"),
             {"fields": (("source_id", "source_number"), ("target_id", "target_number"), "waiting_for")},
         ),
-        (_("Error"), {"fields": ("error_code", "error_field", "error_message")}),
+        (_("Error"), {"fields": ("error_code", "error_field", "error_display")}),
         (
             _("Data"),
             {"fields": ("post_actions_done", "source_display", "payload_display", "response_display")},
         ),
         (_("Timing"), {"fields": ("created_at", "updated_at")}),
     )
-    readonly_fields = ("source_display", "payload_display", "response_display")
+    readonly_fields = ("error_display", "source_display", "payload_display", "response_display")
     actions = ["rerun_records"]
 
     def has_rerun_permission(self, request):
@@ -93,7 +93,11 @@ class SyncRecordAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, ExportMix
 
     @admin.display(description=_("error"))
     def short_error(self, record):
-        return Truncator(record.error_message).chars(80)
+        return Truncator(record.error_text).chars(80)
+
+    @admin.display(description=_("error"))
+    def error_display(self, record):
+        return record.error_text
 
     @admin.display(description=_("source record"))
     def source_display(self, record):

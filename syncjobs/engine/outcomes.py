@@ -66,6 +66,7 @@ def record_rows(ctx, run, items, now):
             error_code=item.error_code,
             error_field=item.error_field,
             error_message=item.error_message,
+            error_params=item.error_params,
             source_snapshot=item.record.data,
             mapped_payload=item.payload or {},
             response_excerpt=item.response,

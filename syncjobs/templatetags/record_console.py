@@ -5,6 +5,7 @@ import json
 from django import template
 
 from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.queries.labels import error_label as _error_label
 
 register = template.Library()
 
@@ -38,3 +39,9 @@ def outcome_label(code):
 def of_record(found, record_id):
     """``found[record_id]`` or an empty list: what a page looked up for each attempt at once."""
     return found.get(record_id, []) if isinstance(found, dict) else []
+
+
+@register.filter
+def error_label(code):
+    """An error code in words (``unmapped_value`` → "No value-map entry")."""
+    return _error_label(code)
