@@ -16,6 +16,13 @@ class ValueMapEntryInline(admin.TabularInline):
     extra = 3
     fields = ("source_value", "target_value", "note")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A tabular inline shows the labels once, as column heads: each box is named too.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.fields:
+            field.widget.attrs["aria-label"] = db_field.verbose_name
+        return field
+
 
 @admin.register(ValueMap)
 class ValueMapAdmin(SimpleHistoryAdmin):
