@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.models import ValueMap, ValueMapEntry
 from syncjobs.resources import ValueMapEntryResource
+from syncjobs.scenarios.descriptions import description_text
 
 
 class ValueMapEntryInline(admin.TabularInline):
@@ -27,12 +28,16 @@ class ValueMapEntryInline(admin.TabularInline):
 @admin.register(ValueMap)
 class ValueMapAdmin(SimpleHistoryAdmin):
     inlines = [ValueMapEntryInline]
-    list_display = ("name", "slug", "entry_count", "updated_at")
+    list_display = ("name", "slug", "about", "entry_count", "updated_at")
     search_fields = ("name", "slug", "entries__source_value", "entries__target_value")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_count=Count("entries"))
+
+    @admin.display(description=_("description"))
+    def about(self, value_map):
+        return description_text(value_map.description)
 
     @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, value_map):

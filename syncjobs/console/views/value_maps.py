@@ -11,6 +11,7 @@ from syncjobs.console.forms import ValueMapEntryFormSet
 from syncjobs.console.views.base import CHANGE_VALUE_MAPS, RERUN_RECORDS, render, report, require
 from syncjobs.models import SyncFlow, ValueMap
 from syncjobs.queries import pickers
+from syncjobs.scenarios.descriptions import description_text
 from syncjobs.services import sync
 from syncjobs.services.flow_config import replace_entries
 
@@ -46,6 +47,7 @@ def value_map_entries(request, map_id):
         target_path=request.GET.get("target", ""),
         picker_problem=problem,
         back=back_to(request),
+        description=description_text(value_map.description),
         concerned=len(records_concerning(value_map)) if request.user.has_perm(RERUN_RECORDS) else 0,
     )
 
