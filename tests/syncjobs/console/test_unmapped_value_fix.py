@@ -94,3 +94,16 @@ def test_only_people_who_may_re_run_see_the_offer(finance_client, unmapped):
         finance_client.post_form(reverse("console:value_map_rerun", args=[value_map.pk]), {}).status_code
         == 403
     )
+
+
+def test_attempts_count_every_run_that_tried_the_record(
+    unmapped, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("django_q.conf.Conf.SYNC", True)  # the queued re-runs run inline
+    record, _value_map = unmapped
+    assert record.attempts == 1  # mapped and failed before any call: still one attempt
+    for _rerun in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            sync.rerun_records([SyncRecord.objects.filter(source_id=record.source_id).latest("id").pk])
+    latest = SyncRecord.objects.filter(source_id=record.source_id).latest("id")
+    assert latest.attempts == 3 and latest.status == RecordStatus.FAILED
