@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -79,7 +79,24 @@ class SyncRunAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, ExportMixin,
 
     @admin.display(description=_("API calls"))
     def api_calls_display(self, run):
-        return pretty_json(run.api_calls)
+        """Calls per connector and operation as a table (the stored JSON is for exports)."""
+        rows = [
+            (connector, operation, count)
+            for connector, operations in sorted((run.api_calls or {}).items())
+            if isinstance(operations, dict)
+            for operation, count in sorted(operations.items())
+        ]
+        if not rows:
+            return "–"
+        body = format_html_join("", "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", rows)
+        return format_html(
+            '<table class="hub-api-calls"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("connector"),
+            _("operation"),
+            _("calls"),
+            body,
+        )
 
     @admin.display(description=_("timings (seconds)"))
     def timings_display(self, run):

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.queries import k3cloud_fields
+from syncjobs.scenarios.objects import CRM_OBJECTS
+
 # The hub's own error codes (mapping, matching and writing); a target system's error types
 # are named after their class (``ValidationFailedError``) and read the same way.
 ERROR_LABELS = {
@@ -30,3 +33,9 @@ ERROR_LABELS = {
 def error_label(code):
     """The words for an error code, or the code itself when the hub has none for it."""
     return str(ERROR_LABELS.get(code, code)) if code else ""
+
+
+def object_label(name):
+    """A CRM object's or ERP form's name as people know it ("Account"), or its API name."""
+    known = dict(CRM_OBJECTS) | dict(k3cloud_fields.forms())
+    return str(known.get(name, name))

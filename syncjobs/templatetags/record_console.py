@@ -6,6 +6,7 @@ from django import template
 
 from syncjobs.models import RecordAction, RecordStatus
 from syncjobs.queries.labels import error_label as _error_label
+from syncjobs.queries.labels import object_label as _object_label
 
 register = template.Library()
 
@@ -45,3 +46,9 @@ def of_record(found, record_id):
 def error_label(code):
     """An error code in words (``unmapped_value`` → "No value-map entry")."""
     return _error_label(code)
+
+
+@register.filter
+def object_label(name):
+    """An object's API name as people know it (``AccountObj`` → "Account")."""
+    return _object_label(name)

@@ -70,3 +70,20 @@ def test_the_pages_a_finance_reviewer_reads_have_no_serious_violation(
     assert found == {}, "\n".join(
         f"{name}: {problem}" for name, problems in found.items() for problem in problems
     )
+
+
+def test_the_flows_list_and_the_flow_form_fit_a_1440_pixel_screen(journey, admin_user, customers):
+    journey.page.set_viewport_size({"width": 1440, "height": 900})
+    journey.sign_in_as(admin_user)
+    widths = {}
+    for name, url in (
+        ("flows", "/admin/syncjobs/syncflow/"),
+        ("flow", f"/admin/syncjobs/syncflow/{customers.pk}/change/"),
+    ):
+        page = journey.open(url)
+        page.wait_for_load_state("networkidle")
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    page = journey.open("/admin/syncjobs/syncflow/")
+    progress = page.locator("td.field-current_run").first.bounding_box()
+    assert progress["x"] + progress["width"] <= 1440
+    assert widths == {"flows": 1440, "flow": 1440}

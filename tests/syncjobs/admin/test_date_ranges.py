@@ -92,3 +92,17 @@ def test_run_durations_read_in_words(admin_client_csrf):
     page = admin_client_csrf.get(RUNS).content.decode()
     assert '<td class="field-duration_display">27 s</td>' in page
     assert "0:00:27" not in page
+
+
+def test_a_run_page_shows_its_api_calls_as_a_table(admin_client_csrf):
+    run = make_run(make_flow(), api_calls={"erp": {"Save": 3, "Submit": 1}})
+    page = admin_client_csrf.get(reverse("admin:syncjobs_syncrun_change", args=[run.pk])).content.decode()
+    assert "<tr><td>erp</td><td><code>Save</code></td><td>3</td></tr>" in page
+    assert "&quot;Save&quot;" not in page
+
+
+def test_the_flows_list_names_objects_as_people_know_them(admin_client_csrf):
+    make_flow("customers", source_object="AccountObj", target_object="BD_Customer")
+    page = admin_client_csrf.get(reverse("admin:syncjobs_syncflow_changelist")).content.decode()
+    assert '<span title="AccountObj">Account</span>' in page
+    assert '<span title="BD_Customer">Customer</span>' in page
