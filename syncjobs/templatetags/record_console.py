@@ -4,6 +4,7 @@ import json
 
 from django import template
 
+from syncjobs.mapping.transforms import TRANSFORMS
 from syncjobs.models import RecordAction, RecordStatus
 from syncjobs.queries.labels import error_label as _error_label
 from syncjobs.queries.labels import object_label as _object_label
@@ -52,3 +53,10 @@ def error_label(code):
 def object_label(name):
     """An object's API name as people know it (``AccountObj`` → "Account")."""
     return _object_label(name)
+
+
+@register.filter
+def transform_label(name):
+    """A transform's name as people read it (``direct`` → "Copy as is"), or the name if unknown."""
+    transform = TRANSFORMS.get(name)
+    return str(transform.label) if transform is not None else name
