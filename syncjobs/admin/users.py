@@ -6,8 +6,10 @@ says so beside the groups, and beside "staff status", so nobody waits for a logi
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -46,6 +48,21 @@ def _translated_choices(db_field, kwargs):
     return kwargs
 
 
+class HubLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, saying why a right password for a user without a role is refused."""
+
+    def confirm_login_allowed(self, user):
+        if user.is_active and not user.is_staff:
+            # Only after the right password: nobody learns this about an account by guessing.
+            raise ValidationError(NO_ROLE, code="no_role")
+        super().confirm_login_allowed(user)
+
+
+NO_ROLE = _(
+    "This account holds no role yet, so it cannot sign in to the console. Ask an integration admin "
+    "to add it to “Integration admins” or “Finance reviewers”."
+)
+admin.site.login_form = HubLoginForm
 admin.site.unregister(User)
 admin.site.unregister(Group)
 

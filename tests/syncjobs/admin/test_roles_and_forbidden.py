@@ -128,3 +128,17 @@ def test_a_way_back_never_leads_to_another_site(finance_client, audit_world):
     )
     assert response.status_code == 403
     assert "evil.example" not in response.content.decode()
+
+
+def test_signing_in_without_a_role_says_why():
+    newcomer()
+    form = {"username": "nina", "password": PASSWORD, "next": "/admin/"}
+    page = Client().post(reverse("admin:login"), form).content.decode()
+    assert "This account holds no role yet" in page
+
+
+def test_a_wrong_password_says_nothing_about_roles():
+    newcomer()
+    form = {"username": "nina", "password": "wrong", "next": "/admin/"}
+    page = Client().post(reverse("admin:login"), form).content.decode()
+    assert "no role" not in page and "Please enter the correct" in page
