@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from syncjobs.views import metrics, webhook
+from syncjobs.views import language, metrics, webhook
+
+handler403 = "syncjobs.views.errors.permission_denied"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/setlang/", language.set_language, name="hub-set-language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/operations/", include("syncjobs.urls")),
     path("admin/console/", include("syncjobs.console.urls")),

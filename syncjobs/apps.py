@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +10,18 @@ class SyncjobsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_grant_new_permissions, sender=self, dispatch_uid="syncjobs_roles")
+        from django.contrib.auth import get_user_model
+
         from syncjobs import schedules
+        from syncjobs.services import languages, roles
 
         schedules.connect_signals(self)
+        m2m_changed.connect(
+            roles.make_role_members_staff,
+            sender=get_user_model().groups.through,
+            dispatch_uid="syncjobs_role_members_staff",
+        )
+        user_logged_in.connect(languages.restore_at_sign_in, dispatch_uid="syncjobs_language_at_sign_in")
 
 
 def _grant_new_permissions(using="default", **kwargs):

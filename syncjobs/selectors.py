@@ -68,19 +68,21 @@ def mapping_context(rows, records, timezone):
 
 
 def search_records(queryset, term):
-    """Records whose ids or numbers equal ``term``, or whose error text contains it.
+    """Records whose ids or numbers start with ``term``, or whose error text contains it.
 
-    Ids and numbers match exactly so each branch starts from an index; error text is only
-    searched among records that can carry one, which keeps the scan off successful rows.
+    People type the first digits of a number (``CUST0001``), so ids and numbers match by
+    prefix: a ``LIKE 'term%'`` each index can still serve (PostgreSQL under the C collation
+    or with a pattern index; SQLite with its LIKE optimisation). Error text is only searched
+    among records that can carry one, which keeps the scan off successful rows.
     """
     term = term.strip()
     if not term:
         return queryset
     return queryset.filter(
-        Q(source_id=term)
-        | Q(source_number=term)
-        | Q(target_id=term)
-        | Q(target_number=term)
+        Q(source_id__startswith=term)
+        | Q(source_number__startswith=term)
+        | Q(target_id__startswith=term)
+        | Q(target_number__startswith=term)
         | Q(status__in=_SEARCHABLE_ERROR_STATUSES, error_message__icontains=term)
     )
 

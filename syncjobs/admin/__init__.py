@@ -11,5 +11,6 @@ from syncjobs.admin import (  # noqa: F401  (registration on import)
     record,
     record_intervention,
     run,
+    users,
     value_map,
 )

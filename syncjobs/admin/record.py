@@ -5,7 +5,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import (
+    DateRangeFilter,
+    LargeTableMixin,
+    PlainLinksMixin,
+    ReadOnlyMixin,
+    pretty_json,
+)
 from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRecord
 from syncjobs.resources import SyncRecordResource
@@ -14,7 +20,7 @@ from syncjobs.services import sync
 
 
 @admin.register(SyncRecord)
-class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
+class SyncRecordAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRecordResource]
     list_display = (
         "id",
@@ -29,10 +35,11 @@ class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Mo
         "short_error",
         "created_at",
     )
-    list_filter = ("flow", "status", "action", "run__trigger", "created_at")
+    list_filter = ("flow", "status", "action", "run__trigger", ("created_at", DateRangeFilter))
+    date_hierarchy = "created_at"
     list_select_related = ("flow",)
     search_fields = ("source_id", "source_number", "target_id", "target_number", "error_message")
-    search_help_text = _("An exact source or target ID or number, or words from the error.")
+    search_help_text = _("The start of a source or target ID or number, or words from the error.")
     fieldsets = (
         (
             None,
@@ -42,14 +49,14 @@ class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Mo
             _("Identity"),
             {"fields": (("source_id", "source_number"), ("target_id", "target_number"), "waiting_for")},
         ),
-        (_("Error"), {"fields": ("error_code", "error_field", "error_message")}),
+        (_("Error"), {"fields": ("error_code", "error_field", "error_display")}),
         (
             _("Data"),
             {"fields": ("post_actions_done", "source_display", "payload_display", "response_display")},
         ),
         (_("Timing"), {"fields": ("created_at", "updated_at")}),
     )
-    readonly_fields = ("source_display", "payload_display", "response_display")
+    readonly_fields = ("error_display", "source_display", "payload_display", "response_display")
     actions = ["rerun_records"]
 
     def has_rerun_permission(self, request):
@@ -84,7 +91,11 @@ class SyncRecordAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Mo
 
     @admin.display(description=_("error"))
     def short_error(self, record):
-        return Truncator(record.error_message).chars(80)
+        return Truncator(record.error_text).chars(80)
+
+    @admin.display(description=_("error"))
+    def error_display(self, record):
+        return record.error_text
 
     @admin.display(description=_("source record"))
     def source_display(self, record):

@@ -2,17 +2,24 @@
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from syncjobs.admin.base import LargeTableMixin, ReadOnlyMixin, pretty_json
+from syncjobs.admin.base import (
+    DateRangeFilter,
+    LargeTableMixin,
+    PlainLinksMixin,
+    ReadOnlyMixin,
+    pretty_json,
+)
 from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRun
 from syncjobs.resources import SyncRunResource
+from syncjobs.templatetags.operations import duration_words
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
+class SyncRunAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.ModelAdmin):
     resource_classes = [SyncRunResource]
     list_display = (
         "id",
@@ -21,7 +28,7 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Model
         "status",
         "phase",
         "queued_at",
-        "duration",
+        "duration_display",
         "read_count",
         "created_count",
         "updated_count",
@@ -30,7 +37,8 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Model
         "failed_count",
         "records_link",
     )
-    list_filter = ("flow", "status", "trigger", "queued_at")
+    list_filter = ("flow", "status", "trigger", ("queued_at", DateRangeFilter))
+    date_hierarchy = "queued_at"
     list_select_related = ("flow",)
     search_fields = ("message",)
     fieldsets = (
@@ -63,9 +71,30 @@ class SyncRunAdmin(LargeTableMixin, ReadOnlyMixin, AuditExportMixin, admin.Model
     )
     readonly_fields = ("api_calls_display", "timings_display")
 
+    @admin.display(description=_("duration"))
+    def duration_display(self, run):
+        return duration_words(run.duration)
+
     @admin.display(description=_("API calls"))
     def api_calls_display(self, run):
-        return pretty_json(run.api_calls)
+        """Calls per connector and operation as a table (the stored JSON is for exports)."""
+        rows = [
+            (connector, operation, count)
+            for connector, operations in sorted((run.api_calls or {}).items())
+            if isinstance(operations, dict)
+            for operation, count in sorted(operations.items())
+        ]
+        if not rows:
+            return "–"
+        body = format_html_join("", "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", rows)
+        return format_html(
+            '<table class="hub-api-calls"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("connector"),
+            _("operation"),
+            _("calls"),
+            body,
+        )
 
     @admin.display(description=_("timings (seconds)"))
     def timings_display(self, run):

@@ -9,6 +9,7 @@ from syncjobs.admin.base import CONFIG_FORMATS
 from syncjobs.admin.importing import HubImportExportMixin
 from syncjobs.models import ValueMap, ValueMapEntry
 from syncjobs.resources import ValueMapEntryResource
+from syncjobs.scenarios.descriptions import description_text
 
 
 class ValueMapEntryInline(admin.TabularInline):
@@ -16,16 +17,27 @@ class ValueMapEntryInline(admin.TabularInline):
     extra = 3
     fields = ("source_value", "target_value", "note")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A tabular inline shows the labels once, as column heads: each box is named too.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.fields:
+            field.widget.attrs["aria-label"] = db_field.verbose_name
+        return field
+
 
 @admin.register(ValueMap)
 class ValueMapAdmin(SimpleHistoryAdmin):
     inlines = [ValueMapEntryInline]
-    list_display = ("name", "slug", "entry_count", "updated_at")
+    list_display = ("name", "slug", "about", "entry_count", "updated_at")
     search_fields = ("name", "slug", "entries__source_value", "entries__target_value")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_count=Count("entries"))
+
+    @admin.display(description=_("description"))
+    def about(self, value_map):
+        return description_text(value_map.description)
 
     @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, value_map):

@@ -12,6 +12,7 @@ class MarkForm(forms.Form):
     status = forms.ChoiceField(
         label=_("mark as"),
         choices=[(RecordStatus.RESOLVED, _("resolved")), (RecordStatus.IGNORED, _("ignored"))],
+        widget=forms.Select(attrs={"aria-label": _("mark as")}),  # shown without its label
     )
     reason = forms.CharField(
         label=_("reason"),

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("connectors/<int:connector_id>/options/", admin_page(mapping.options), name="picker_options"),
     path("value-maps/<int:map_id>/", admin_page(value_maps.value_map_entries), name="value_map_entries"),
+    path("value-maps/<int:map_id>/rerun/", admin_page(value_maps.rerun_concerned), name="value_map_rerun"),
     path("mapping-versions/<int:version_id>/", admin_page(versions.version_detail), name="mapping_version"),
     path(
         "mapping-versions/<int:version_id>/roll-back/",

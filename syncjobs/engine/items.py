@@ -6,6 +6,7 @@ from syncjobs.adapters.base import SourceRecord, TargetRef
 from syncjobs.engine.records import label
 from syncjobs.mapping.errors import visible
 from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.stored_messages import Message
 
 
 @dataclass(eq=False)
@@ -34,6 +35,7 @@ class Item:
     error_code: str = ""
     error_field: str = ""
     error_message: str = ""
+    error_params: dict | list = field(default_factory=dict)  # the message's id and parameters
     response: dict | None = None
     diff: list = field(default_factory=list)
     write_back: dict = field(default_factory=dict)
@@ -63,20 +65,25 @@ class Item:
 
     def fail(self, message, code="", field="", status=RecordStatus.FAILED):
         self.status = status
-        self.error_message = str(message)
+        self._explain(message)
         self.error_code = str(code or "")[:64]
         self.error_field = str(field or "")[:255]
 
     def skip(self, message="", status=RecordStatus.IGNORED):
         self.action = RecordAction.SKIP
         self.status = status
-        self.error_message = str(message)
+        self._explain(message)
 
     def wait(self, waiting_for, message):
         self.status = RecordStatus.WAITING
         self.waiting_for = waiting_for[:255]
-        self.error_message = str(message)
+        self._explain(message)
         self.error_code = "missing_reference"
+
+    def _explain(self, message):
+        # A ``Message`` keeps its id and parameters too, to be read in the reader's language.
+        self.error_message = str(message)
+        self.error_params = message.as_message_data() if isinstance(message, Message) else {}
 
 
 def open_items(items):

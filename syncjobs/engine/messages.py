@@ -1,20 +1,27 @@
-"""What people read about a record's outcome: the record, the field, the reason, what to do."""
+"""What people read about a record's outcome: the record, the field, the reason, what to do.
+
+A record's messages are ``Message``s: stored with their id and parameters beside the text,
+they are read in the reader's language (``syncjobs.stored_messages``). ``N_`` marks their
+ids for the catalogue; a target system's own words stay as it sent them.
+"""
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from connectors.errors import ConnectorError
 from syncjobs.mapping.errors import shown
+from syncjobs.stored_messages import Message
 
 
 def record_error(item, reason):
     """``Record X: reason`` in the reader's language."""
-    return _("Record %(record)s: %(reason)s") % {"record": item.label, "reason": reason}
+    return Message(N_("Record %(record)s: %(reason)s"), record=item.label, reason=reason)
 
 
 def mapping_failed(item, exc):
     """A mapping failure: every field that could not be mapped, and why."""
-    return record_error(item, str(exc))
+    return record_error(item, exc)
 
 
 def connector_failed(item, error, system):
@@ -22,21 +29,24 @@ def connector_failed(item, error, system):
     if isinstance(error, ConnectorError):
         reason = error.message
         if error.field:
-            reason = _("%(message)s (field %(field)s)") % {"message": reason, "field": error.field}
+            reason = Message(N_("%(message)s (field %(field)s)"), message=reason, field=error.field)
     else:
         reason = str(error)
     return record_error(
-        item, _("%(system)s refused the write: %(reason)s") % {"system": system, "reason": reason}
+        item, Message(N_("%(system)s refused the write: %(reason)s"), system=system, reason=reason)
     )
 
 
 def gave_up(item, error, attempts):
     return record_error(
         item,
-        _(
-            "gave up after %(attempts)s attempts; the last error was: %(error)s. Re-run the record once the target system is reachable."
-        )
-        % {"attempts": attempts, "error": getattr(error, "message", str(error))},
+        Message(
+            N_(
+                "gave up after %(attempts)s attempts; the last error was: %(error)s. Re-run the record once the target system is reachable."
+            ),
+            attempts=attempts,
+            error=getattr(error, "message", str(error)),
+        ),
     )
 
 
@@ -44,32 +54,41 @@ def several_matches(item, key, value, refs):
     found = ", ".join(ref.number or ref.id for ref in refs[:5])
     return record_error(
         item,
-        _(
-            "several target records have %(key)s “%(value)s” (%(found)s); make that field unique in "
-            "the target or add a more specific match key to the flow"
-        )
-        % {"key": key, "value": value, "found": found},
+        Message(
+            N_(
+                "several target records have %(key)s “%(value)s” (%(found)s); make that field unique in "
+                "the target or add a more specific match key to the flow"
+            ),
+            key=key,
+            value=value,
+            found=found,
+        ),
     )
 
 
 def target_taken(item, target, other):
     return record_error(
         item,
-        _(
-            "the target record %(target)s matched by the flow's match keys is already linked to "
-            "source record %(other)s; correct the data so each target record matches one source record"
-        )
-        % {"target": target, "other": other},
+        Message(
+            N_(
+                "the target record %(target)s matched by the flow's match keys is already linked to "
+                "source record %(other)s; correct the data so each target record matches one source record"
+            ),
+            target=target,
+            other=other,
+        ),
     )
 
 
 def unsettled_create(item):
     return record_error(
         item,
-        _(
-            "an earlier attempt to create this record got no answer, and the flow has no match keys "
-            "to find out whether the record exists. Check the target system, delete the record there "
-            "if it exists twice, then re-run this record."
+        Message(
+            N_(
+                "an earlier attempt to create this record got no answer, and the flow has no match keys "
+                "to find out whether the record exists. Check the target system, delete the record there "
+                "if it exists twice, then re-run this record."
+            )
         ),
     )
 
@@ -77,66 +96,86 @@ def unsettled_create(item):
 def in_flight(item):
     return record_error(
         item,
-        _("another worker is creating this record right now; it is picked up again once that finishes"),
+        Message(
+            N_("another worker is creating this record right now; it is picked up again once that finishes")
+        ),
     )
 
 
 def audited_refused(item, target):
     return record_error(
         item,
-        _(
-            "the target document %(target)s is audited and this flow does not change audited documents "
-            "(option audited_update = fail). Un-audit it in K3Cloud, or set audited_update to "
-            "“unaudit”, then re-run this record."
-        )
-        % {"target": target},
+        Message(
+            N_(
+                "the target document %(target)s is audited and this flow does not change audited documents "
+                "(option audited_update = fail). Un-audit it in K3Cloud, or set audited_update to "
+                "“unaudit”, then re-run this record."
+            ),
+            target=target,
+        ),
     )
 
 
 def post_action_failed(item, action, error):
     return record_error(
         item,
-        _("the record was written, but %(action)s failed: %(error)s. A re-run resumes from this step.")
-        % {"action": action, "error": getattr(error, "message", str(error))},
+        Message(
+            N_("the record was written, but %(action)s failed: %(error)s. A re-run resumes from this step."),
+            action=action,
+            error=getattr(error, "message", str(error)),
+        ),
     )
 
 
 def missing_target_for_update(item):
     return record_error(
-        item, _("no target record is linked or matches it, and this flow only updates existing records")
+        item,
+        Message(N_("no target record is linked or matches it, and this flow only updates existing records")),
     )
 
 
 def exists_for_create_only(item):
-    return record_error(item, _("the target record exists already, and this flow only creates records"))
+    return record_error(
+        item, Message(N_("the target record exists already, and this flow only creates records"))
+    )
 
 
 def source_deleted(item):
-    return record_error(item, _("the source record was deleted or voided; the flow ignores deletions"))
+    return record_error(
+        item, Message(N_("the source record was deleted or voided; the flow ignores deletions"))
+    )
 
 
 def waiting(item, parents):
     return record_error(
         item,
-        _("waiting for %(parents)s to be synced first; it is synced automatically once the parent is")
-        % {"parents": parents},
+        Message(
+            N_("waiting for %(parents)s to be synced first; it is synced automatically once the parent is"),
+            parents=parents,
+        ),
     )
 
 
 def unreported(item):
     return record_error(
         item,
-        _("the target system's answer did not mention this record; it is looked up before the next attempt"),
+        Message(
+            N_(
+                "the target system's answer did not mention this record; it is looked up before the next attempt"
+            )
+        ),
     )
 
 
 def internal_error(item, error):
     return record_error(
         item,
-        _(
-            "the hub failed while processing this record (%(error)s); re-run it, and report it if it fails again"
-        )
-        % {"error": f"{type(error).__name__}: {error}"},
+        Message(
+            N_(
+                "the hub failed while processing this record (%(error)s); re-run it, and report it if it fails again"
+            ),
+            error=f"{type(error).__name__}: {error}",
+        ),
     )
 
 
@@ -172,8 +211,11 @@ def paused(flow, error, until):
 def batch_call_failed(item, error, system):
     return record_error(
         item,
-        _("a call to %(system)s for this record's batch failed: %(error)s. Re-run the record.")
-        % {"system": system, "error": getattr(error, "message", None) or str(error)},
+        Message(
+            N_("a call to %(system)s for this record's batch failed: %(error)s. Re-run the record."),
+            system=system,
+            error=getattr(error, "message", None) or str(error),
+        ),
     )
 
 
@@ -183,27 +225,37 @@ def value_map_entries_refused(item, error, system, entries):
     ``entries`` are ``RefusedEntry``s; the record is not what needs fixing, so the message
     names each value map and the source value of its entry.
     """
-    named = "; ".join(
-        _("value map “%(map)s”, entry “%(source)s” → “%(target)s”")
-        % {"map": entry.name, "source": entry.source_value, "target": entry.target_value}
+    named = [
+        Message(
+            N_("value map “%(map)s”, entry “%(source)s” → “%(target)s”"),
+            map=entry.name,
+            source=entry.source_value,
+            target=entry.target_value,
+        )
         for entry in entries
+    ]
+    fix = Message(
+        N_(
+            "The refused value comes from %(entries)s: change the entry's target value to a number "
+            "%(system)s has (or add the record to %(system)s), then re-run this record."
+        ),
+        entries=_Joined(named),
+        system=system,
     )
-    fix = _(
-        "The refused value comes from %(entries)s: change the entry's target value to a number "
-        "%(system)s has (or add the record to %(system)s), then re-run this record."
-    ) % {"entries": named, "system": system}
-    return _("%(refused)s. %(fix)s") % {"refused": connector_failed(item, error, system), "fix": fix}
+    return Message(N_("%(refused)s. %(fix)s"), refused=connector_failed(item, error, system), fix=fix)
 
 
 def record_step_failed(item, error):
     """A fault while planning one record: that record fails alone, its batch goes on."""
     return record_error(
         item,
-        _(
-            "the hub could not process this record's data (%(error)s); its batch went on without it. "
-            "Check the record's values, re-run it, and report it if it fails again"
-        )
-        % {"error": _fault(error)},
+        Message(
+            N_(
+                "the hub could not process this record's data (%(error)s); its batch went on without it. "
+                "Check the record's values, re-run it, and report it if it fails again"
+            ),
+            error=_fault(error),
+        ),
     )
 
 
@@ -211,12 +263,24 @@ def batch_failed(item, error):
     """A fault of the whole batch (not of this record's data): every open record of it fails."""
     return record_error(
         item,
-        _(
-            "a fault that affects the whole batch, not this record's data, stopped the batch before this "
-            "record was written (%(error)s); re-run the record, and report it if it fails again"
-        )
-        % {"error": _fault(error)},
+        Message(
+            N_(
+                "a fault that affects the whole batch, not this record's data, stopped the batch before this "
+                "record was written (%(error)s); re-run the record, and report it if it fails again"
+            ),
+            error=_fault(error),
+        ),
     )
+
+
+class _Joined:
+    """Several messages read as one parameter, joined by "; "."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def as_message_data(self):
+        return [part.as_message_data() for part in self.parts]
 
 
 def _fault(error):

@@ -47,8 +47,13 @@ def _counter(item):
     }.get(item.action, "skipped_count")
 
 
-def record_rows(ctx, run, items, now):
-    """One ``SyncRecord`` per item, explained for the person who will read it."""
+def record_rows(ctx, run, items, now, earlier=None):
+    """One ``SyncRecord`` per item, explained for the person who will read it.
+
+    ``earlier`` maps source ids to the attempts their open outcome had counted, so a record
+    re-run after failing says how often it was tried in all, not only in this run.
+    """
+    earlier = earlier or {}
     return [
         SyncRecord(
             run=run,
@@ -61,12 +66,13 @@ def record_rows(ctx, run, items, now):
             target_number=visible((item.target.number or "") if item.target else "")[:128],
             action=item.action or RecordAction.SKIP,
             status=item.status,
-            attempts=item.attempts,
+            attempts=earlier.get(item.record.id, 0) + _attempts_now(item),
             post_actions_done=list(item.xref.post_actions_done) if item.xref is not None else [],
             waiting_for=item.waiting_for,
             error_code=item.error_code,
             error_field=item.error_field,
             error_message=item.error_message,
+            error_params=item.error_params,
             source_snapshot=item.record.data,
             mapped_payload=item.payload or {},
             response_excerpt=item.response,
@@ -83,14 +89,36 @@ def store(ctx, run, batch, items, timings, api_calls):
     with transaction.atomic():
         if not batches.finish(batch, ctx.worker, now, counts, timings, api_calls):
             raise BatchLost(batch.pk)
-        _supersede(ctx.flow, [item.record.id for item in items])
-        bulk.insert_many(SyncRecord, record_rows(ctx, run, items, now))
+        source_ids = [item.record.id for item in items]
+        earlier = _open_attempts(ctx.flow, source_ids)
+        _supersede(ctx.flow, source_ids)
+        bulk.insert_many(SyncRecord, record_rows(ctx, run, items, now, earlier))
         _store_waits(ctx.flow, items)
         writeback.enqueue(ctx, items)
         echoes.remember(items)
         echoes.target_written(ctx.flow, items)
         _count(run, counts, len(items), now)
     return counts
+
+
+def _attempts_now(item):
+    # A record mapped and failed before any call was still attempted once; one waiting for
+    # its parent was not attempted at all.
+    if item.status == RecordStatus.WAITING:
+        return item.attempts
+    return max(item.attempts, 1)
+
+
+def _open_attempts(flow, source_ids):
+    """``{source id: attempts}`` of the open outcomes this batch is about to supersede."""
+    found = {}
+    for start in range(0, len(source_ids), _CHUNK):
+        rows = SyncRecord.objects.filter(
+            flow=flow, source_id__in=source_ids[start : start + _CHUNK], status__in=_OPEN_STATUSES
+        ).values_list("source_id", "attempts")
+        for source_id, attempts in rows:
+            found[source_id] = max(found.get(source_id, 0), attempts)
+    return found
 
 
 def _supersede(flow, source_ids):

@@ -16,6 +16,7 @@ from syncjobs.engine import messages
 from syncjobs.engine.items import Item, open_items
 from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
+from syncjobs.engine.refused_values import unmapped_entries
 from syncjobs.engine.workers import is_dead
 from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
 from syncjobs.mapping.targets import check_payload
@@ -159,6 +160,9 @@ def map_item(ctx, item, context, fields=None):
         else:
             first = exc.errors[0]
             item.fail(messages.mapping_failed(item, exc), code=first.code, field=first.field)
+            entries = unmapped_entries(ctx, exc)
+            if entries:  # read by the console to link the record to the entries to add
+                item.response = {"value_map_entries": [entry.as_dict() for entry in entries]}
         return
     item.fingerprint = fingerprint(item.payload)
 

@@ -70,6 +70,27 @@ def refused_entries(ctx, item, error):
     return _named(list(dict.fromkeys(found)))
 
 
+def unmapped_entries(ctx, exc):
+    """The ``RefusedEntry`` list of a mapping failure's values that no value-map entry has.
+
+    The entry is to be added (its target value is empty), so the console can link the
+    record to the map's entries page for the mapping row that translates that field.
+    """
+    found = []
+    for error in exc.errors:
+        if error.code != "unmapped_value":
+            continue
+        slug, value = error.details.get("map"), error.details.get("value")
+        row = next((c.row for c in ctx.mapping.rows if _uses_map(c, slug)), None)
+        if row is not None:
+            found.append((slug, str(value), "", row.source_path, row.target_path))
+    return _named(list(dict.fromkeys(found)))
+
+
+def _uses_map(compiled, slug):
+    return compiled.row.transform == "value_map" and compiled.row.params.get("map") == slug
+
+
 def _maps_into(compiled, fields):
     return (
         compiled.row.transform == "value_map"

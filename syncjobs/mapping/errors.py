@@ -9,6 +9,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.stored_messages import msgid_of
+
 # Long values are cut to this many characters in messages: a record log shows the start.
 SHOWN_LENGTH = 80
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -50,6 +52,10 @@ class TransformError(Exception):
             return str(self.template)
         return str(self.template) % {key: shown(value) for key, value in self.params.items()}
 
+    def as_message_data(self):
+        """The reason as message id and parameters, to be translated when read."""
+        return {"id": msgid_of(self.template), "params": {key: shown(v) for key, v in self.params.items()}}
+
     def __str__(self):
         return self.reason
 
@@ -85,6 +91,13 @@ class MappingError(Exception):
     def reason(self):
         return self._error.reason
 
+    def as_message_data(self):
+        """The field, line and reason as message id and parameters, to be translated when read."""
+        params = {"field": self.field, "reason": self._error.as_message_data()}
+        if self.line is None:
+            return {"id": "Field %(field)s: %(reason)s", "params": params}
+        return {"id": "Field %(field)s, line %(line)s: %(reason)s", "params": {**params, "line": self.line}}
+
     def __str__(self):
         if self.line is None:
             return str(_("Field %(field)s: %(reason)s")) % {"field": self.field, "reason": self.reason}
@@ -106,6 +119,9 @@ class MappingFailed(Exception):
     def missing_references(self):
         """The lookups that failed because a parent record is not synced yet."""
         return [e.details for e in self.errors if e.code == "missing_reference"]
+
+    def as_message_data(self):
+        return [error.as_message_data() for error in self.errors]
 
     def __str__(self):
         return "; ".join(str(error) for error in self.errors)

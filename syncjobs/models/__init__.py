@@ -28,6 +28,7 @@ from syncjobs.models.operations import (
     WebhookEvent,
 )
 from syncjobs.models.outbox import ParentWait, WriteBack, WriteBackStatus
+from syncjobs.models.preference import UserPreference
 from syncjobs.models.run import (
     RecordAction,
     RecordStatus,
@@ -42,6 +43,7 @@ from syncjobs.models.value_map import ValueMap, ValueMapEntry
 __all__ = [
     "ExportFile",
     "ExportStatus",
+    "UserPreference",
     "Severity",
     "NotificationChannel",
     "DeliveryStatus",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RedactedJSONField, RedactedTextField
+from syncjobs.stored_messages import render
 
 
 class Trigger(models.TextChoices):
@@ -197,6 +198,8 @@ class SyncRecord(models.Model):
     error_code = models.CharField(_("error code"), max_length=64, blank=True)
     error_field = models.CharField(_("field"), max_length=255, blank=True)
     error_message = RedactedTextField(_("error"), blank=True)
+    # The message id and parameters behind error_message, so it is read in the reader's language.
+    error_params = RedactedJSONField(_("error message and parameters"), default=dict, blank=True)
     source_snapshot = RedactedJSONField(_("source record"), default=dict, blank=True)
     mapped_payload = RedactedJSONField(_("mapped payload"), default=dict, blank=True)
     response_excerpt = RedactedJSONField(_("response excerpt"), null=True, blank=True)
@@ -227,3 +230,8 @@ class SyncRecord(models.Model):
             "source": self.source_number or self.source_id,
             "run": self.run_id,
         }
+
+    @property
+    def error_text(self):
+        """The failure reason in the active language (as stored for attempts from before)."""
+        return render(self.error_params) if self.error_params else self.error_message

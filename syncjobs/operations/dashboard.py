@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import Connector, RunStatus, SyncFlow, SyncRun
+from syncjobs.models import Connector, RecordStatus, RunStatus, SyncFlow, SyncRecord, SyncRun
 from syncjobs.operations import charts, control
 from syncjobs.operations.notify import outbox
 from syncjobs.operations.queue import oldest_queued_age
@@ -130,6 +130,21 @@ def _chart_title():
     return gettext("Records synced and failed per day, last 30 days")
 
 
+def open_failures_since(since):
+    """``{flow id: records failed since ``since`` and still failed}``, one query.
+
+    Counts records, not attempts: three failed re-runs of one record are one failure, and a
+    record re-run into success, resolved or ignored no longer counts (its attempts are
+    superseded or marked), so the figure agrees with the records list.
+    """
+    return dict(
+        SyncRecord.objects.filter(created_at__gte=since, status__in=(RecordStatus.FAILED, RecordStatus.DEAD))
+        .values("flow_id")
+        .annotate(n=Count("source_id", distinct=True))
+        .values_list("flow_id", "n")
+    )
+
+
 def flow_health(now, connectors, breakers):
     """One ``FlowHealth`` per flow: six queries for all of them."""
     finished = SyncRun.objects.filter(flow=OuterRef("pk"), status__in=FINISHED).order_by("-id")
@@ -140,12 +155,7 @@ def flow_health(now, connectors, breakers):
         )
     )
     lags = lag_figures.figures(now, flows)
-    failures = dict(
-        SyncRun.objects.filter(queued_at__gte=now - timedelta(hours=24), failed_count__gt=0)
-        .values("flow_id")
-        .annotate(n=Sum("failed_count"))
-        .values_list("flow_id", "n")
-    )
+    failures = open_failures_since(now - timedelta(hours=24))
     paused = set(control.held_runs().values_list("flow_id", flat=True))
     return [_health(flow, lags[flow.pk], failures, paused, connectors, breakers) for flow in flows]
 

@@ -41,9 +41,10 @@ def error_classes(flow, limit=50):
         .annotate(count=Count("id"), latest=Max("id"))
         .order_by("-count", "error_code", "error_field")[:limit]
     )
-    messages = dict(
-        SyncRecord.objects.filter(pk__in=[g["latest"] for g in groups]).values_list("pk", "error_message")
+    latest = SyncRecord.objects.filter(pk__in=[g["latest"] for g in groups]).only(
+        "error_message", "error_params"
     )
+    messages = {record.pk: record.error_text for record in latest}  # in the reader's language
     return [
         ErrorClass(g["error_code"], g["error_field"], g["count"], messages.get(g["latest"], ""), g["latest"])
         for g in groups

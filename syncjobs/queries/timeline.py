@@ -160,15 +160,15 @@ def explain(record, interventions, facts):
     if record.status == RecordStatus.DEAD:
         return _("Gave up after %(attempts)s attempts: %(error)s") % {
             "attempts": record.attempts,
-            "error": record.error_message,
+            "error": record.error_text,
         }
     if record.status == RecordStatus.SUPERSEDED:
         return _("Superseded by a later attempt; this one had not succeeded: %(error)s") % {
-            "error": record.waiting_for or record.error_message or _("no message")
+            "error": record.waiting_for or record.error_text or _("no message")
         }
     if record.status == RecordStatus.IGNORED:
-        return _("Skipped: %(reason)s") % {"reason": record.error_message or _("nothing to do")}
-    return _("Failed because: %(error)s") % {"error": record.error_message or _("no message")}
+        return _("Skipped: %(reason)s") % {"reason": record.error_text or _("nothing to do")}
+    return _("Failed because: %(error)s") % {"error": record.error_text or _("no message")}
 
 
 def _person_made(record, interventions):
@@ -205,4 +205,4 @@ def _succeeded(record, facts):
         return _("Unchanged: %(target)s already holds this payload; nothing was written.") % {
             "target": target
         }
-    return _("Skipped: %(reason)s") % {"reason": record.error_message or _("nothing to do")}
+    return _("Skipped: %(reason)s") % {"reason": record.error_text or _("nothing to do")}

@@ -4,7 +4,10 @@ import json
 
 from django import template
 
+from syncjobs.mapping.transforms import TRANSFORMS
 from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.queries.labels import error_label as _error_label
+from syncjobs.queries.labels import object_label as _object_label
 
 register = template.Library()
 
@@ -38,3 +41,22 @@ def outcome_label(code):
 def of_record(found, record_id):
     """``found[record_id]`` or an empty list: what a page looked up for each attempt at once."""
     return found.get(record_id, []) if isinstance(found, dict) else []
+
+
+@register.filter
+def error_label(code):
+    """An error code in words (``unmapped_value`` → "No value-map entry")."""
+    return _error_label(code)
+
+
+@register.filter
+def object_label(name):
+    """An object's API name as people know it (``AccountObj`` → "Account")."""
+    return _object_label(name)
+
+
+@register.filter
+def transform_label(name):
+    """A transform's name as people read it (``direct`` → "Copy as is"), or the name if unknown."""
+    transform = TRANSFORMS.get(name)
+    return str(transform.label) if transform is not None else name

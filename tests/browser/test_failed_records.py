@@ -16,7 +16,7 @@ def test_open_a_failed_timeline_fix_the_mapping_and_rerun_to_success(
     page = journey.open(f"/admin/syncjobs/syncflow/{customers.pk}/change/")
     page.click("text=Records that need attention")
     page.wait_for_selector("table.rc-classes")
-    assert "unmapped_value" in page.inner_text("table.rc-classes")
+    assert "No value-map entry" in page.inner_text("table.rc-classes")  # the code in words
     journey.shot("failures")
 
     page.click(f"text={record.source_number or record.source_id}")

@@ -62,6 +62,9 @@ def test_run_now_and_watch_the_progress_reach_100_percent(journey, admin_user, c
     page.wait_for_selector("[data-progress-run][data-status='succeeded']")
     journey.shot("done")
     assert "6 of 6 records" in page.inner_text("#run-progress")
+    # The page says the run ended: its status field follows, and its flow is no longer offered a pause.
+    page.wait_for_function("document.querySelector('.field-status .readonly').textContent === 'Succeeded'")
+    assert page.locator("#run-progress [data-while-running]").count() == 0
     seen = page.evaluate("window.seenPercents")
     assert {"33", "66"} <= set(seen) and seen[-1] == "100"
 

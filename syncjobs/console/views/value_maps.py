@@ -1,12 +1,18 @@
 """A value map's entries, edited next to the options of the fields it translates between."""
 
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from syncjobs.console.fixes import records_concerning
 from syncjobs.console.forms import ValueMapEntryFormSet
-from syncjobs.console.views.base import CHANGE_VALUE_MAPS, render, report, require
+from syncjobs.console.views.base import CHANGE_VALUE_MAPS, RERUN_RECORDS, render, report, require
 from syncjobs.models import SyncFlow, ValueMap
 from syncjobs.queries import pickers
+from syncjobs.scenarios.descriptions import description_text
+from syncjobs.services import sync
 from syncjobs.services.flow_config import replace_entries
 
 
@@ -25,7 +31,7 @@ def value_map_entries(request, map_id):
         if formset.is_valid():
             replace_entries(value_map, formset.entries())
             report(request, _("Saved the entries of value map “%(map)s”.") % {"map": value_map})
-            return redirect(request.get_full_path())
+            return redirect(back_to(request) or request.get_full_path())
     else:
         formset = ValueMapEntryFormSet(prefix="entries", initial=_initial(value_map, sides["source"]))
     return render(
@@ -40,7 +46,41 @@ def value_map_entries(request, map_id):
         source_path=request.GET.get("source", ""),
         target_path=request.GET.get("target", ""),
         picker_problem=problem,
+        back=back_to(request),
+        description=description_text(value_map.description),
+        concerned=len(records_concerning(value_map)) if request.user.has_perm(RERUN_RECORDS) else 0,
     )
+
+
+@require_POST
+def rerun_concerned(request, map_id):
+    """Queue the open records whose failure names this value map's entries, with the entries as now."""
+    require(request, RERUN_RECORDS)
+    value_map = get_object_or_404(ValueMap, pk=map_id)
+    runs = sync.rerun_records([record.pk for record in records_concerning(value_map)], user=request.user)
+    queued = sum(len(run.options.get("ids") or []) for run in runs)
+    if queued:
+        report(
+            request,
+            ngettext(
+                "Re-run of %(count)d record this fix concerns queued.",
+                "Re-run of %(count)d records this fix concerns queued.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    else:
+        report(request, _("No open record names this value map any more; nothing was re-run."), ok=False)
+    back = back_to(request)
+    return redirect(back) if back else redirect("console:value_map_entries", map_id=map_id)
+
+
+def back_to(request):
+    """The page to return to after saving (``?next=``), when it is one of this site's."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
 
 
 def _labelled_rows(formset, sides):

@@ -47,6 +47,22 @@
     }
   }
 
+  // A run page opened while its run was going: once the run ends, its status field says so
+  // and the buttons meant for a running run (pause) go away, without reloading the page.
+  function settle(element, progress) {
+    var panel = element.closest("[data-settle-when-finished]");
+    if (!panel) {
+      return;
+    }
+    panel.querySelectorAll("[data-while-running]").forEach(function (node) {
+      node.remove();
+    });
+    var status = document.querySelector(".field-status .readonly");
+    if (status) {
+      status.textContent = progress.status_label;
+    }
+  }
+
   function apply(answer) {
     var active = false;
     document.querySelectorAll("[data-progress-run]").forEach(function (element) {
@@ -54,6 +70,8 @@
       paint(element, progress, false);
       if (progress && !progress.finished) {
         active = true;
+      } else if (progress) {
+        settle(element, progress);
       }
     });
     var paused = (answer.paused || []).map(String);

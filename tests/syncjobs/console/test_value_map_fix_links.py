@@ -34,7 +34,14 @@ def refused(db, sandbox):
 
 
 def entries_url(record, value_map):
-    query = urlencode({"flow": record.flow_id, "source": "account_type", "target": "FCustTypeId.FNumber"})
+    query = urlencode(
+        {
+            "flow": record.flow_id,
+            "source": "account_type",
+            "target": "FCustTypeId.FNumber",
+            "next": reverse("console:record_timeline", args=[record.pk]),  # the way back once saved
+        }
+    )
     return f"{reverse('console:value_map_entries', args=[value_map.pk])}?{query}"
 
 

@@ -14,9 +14,9 @@ from django_q.models import OrmQ
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
-from syncjobs.models import ParentWait, RunStatus
+from syncjobs.models import ParentWait, RecordStatus, RunStatus, SyncRecord
 from syncjobs.operations import control, dashboard
-from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_run
+from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_records, make_run
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
@@ -55,7 +55,7 @@ def finished(flow, status, minutes_ago=10, **counts):
 def test_a_failing_flow_stands_out_and_a_healthy_one_does_not(admin_client_csrf, crm, erp):
     failing, healthy = make_flow("orders"), make_flow("customers")
     finished(failing, RunStatus.SUCCEEDED, minutes_ago=120)
-    finished(failing, RunStatus.FAILED, failed_count=4)
+    make_records(finished(failing, RunStatus.FAILED, failed_count=4), 4, status=RecordStatus.FAILED)
     finished(healthy, RunStatus.SUCCEEDED, created_count=5)
 
     page = admin_client_csrf.get(INDEX).content.decode()
@@ -203,3 +203,16 @@ def test_the_lag_and_runs_waiting_come_from_the_lag_figures(crm, erp):
 
     assert health.lag == timedelta(minutes=8) and health.figures.threshold == timedelta(minutes=30)
     assert health.figures.runs_waiting == 1 and not health.behind and health.level == "ok"
+
+
+def test_failures_in_24_hours_count_records_still_failed_not_attempts(admin_client_csrf, crm, erp):
+    flow = make_flow("orders")
+    for _attempt in range(3):  # one record failed three times, then ignored; another still failed
+        make_records(finished(flow, RunStatus.FAILED, failed_count=1), 1, status=RecordStatus.SUPERSEDED)
+    run = finished(flow, RunStatus.FAILED, failed_count=2)
+    make_records(run, 1, status=RecordStatus.IGNORED)
+    SyncRecord.objects.create(run=run, flow=flow, source_id="still-failed", status=RecordStatus.FAILED)
+
+    assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {flow.pk: 1}
+    SyncRecord.objects.filter(source_id="still-failed").update(status=RecordStatus.IGNORED)
+    assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {}
