@@ -1,13 +1,13 @@
 """What people read about a record's outcome: the record, the field, the reason, what to do.
 
 A record's messages are ``Message``s: stored with their id and parameters beside the text,
-they are read in the reader's language (``syncjobs.stored_messages``). ``N_`` marks their
+they are read in the reader's language (``syncjobs.stored_messages``). ``gettext_noop`` marks their
 ids for the catalogue; a target system's own words stay as it sent them.
 """
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from connectors.errors import ConnectorError
 from syncjobs.mapping.errors import shown
@@ -16,7 +16,7 @@ from syncjobs.stored_messages import Message
 
 def record_error(item, reason):
     """``Record X: reason`` in the reader's language."""
-    return Message(N_("Record %(record)s: %(reason)s"), record=item.label, reason=reason)
+    return Message(gettext_noop("Record %(record)s: %(reason)s"), record=item.label, reason=reason)
 
 
 def mapping_failed(item, exc):
@@ -29,11 +29,11 @@ def connector_failed(item, error, system):
     if isinstance(error, ConnectorError):
         reason = error.message
         if error.field:
-            reason = Message(N_("%(message)s (field %(field)s)"), message=reason, field=error.field)
+            reason = Message(gettext_noop("%(message)s (field %(field)s)"), message=reason, field=error.field)
     else:
         reason = str(error)
     return record_error(
-        item, Message(N_("%(system)s refused the write: %(reason)s"), system=system, reason=reason)
+        item, Message(gettext_noop("%(system)s refused the write: %(reason)s"), system=system, reason=reason)
     )
 
 
@@ -41,7 +41,7 @@ def gave_up(item, error, attempts):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "gave up after %(attempts)s attempts; the last error was: %(error)s. Re-run the record once the target system is reachable."
             ),
             attempts=attempts,
@@ -55,7 +55,7 @@ def several_matches(item, key, value, refs):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "several target records have %(key)s “%(value)s” (%(found)s); make that field unique in "
                 "the target or add a more specific match key to the flow"
             ),
@@ -70,7 +70,7 @@ def target_taken(item, target, other):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "the target record %(target)s matched by the flow's match keys is already linked to "
                 "source record %(other)s; correct the data so each target record matches one source record"
             ),
@@ -84,7 +84,7 @@ def unsettled_create(item):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "an earlier attempt to create this record got no answer, and the flow has no match keys "
                 "to find out whether the record exists. Check the target system, delete the record there "
                 "if it exists twice, then re-run this record."
@@ -97,7 +97,9 @@ def in_flight(item):
     return record_error(
         item,
         Message(
-            N_("another worker is creating this record right now; it is picked up again once that finishes")
+            gettext_noop(
+                "another worker is creating this record right now; it is picked up again once that finishes"
+            )
         ),
     )
 
@@ -106,7 +108,7 @@ def audited_refused(item, target):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "the target document %(target)s is audited and this flow does not change audited documents "
                 "(option audited_update = fail). Un-audit it in K3Cloud, or set audited_update to "
                 "“unaudit”, then re-run this record."
@@ -120,7 +122,9 @@ def post_action_failed(item, action, error):
     return record_error(
         item,
         Message(
-            N_("the record was written, but %(action)s failed: %(error)s. A re-run resumes from this step."),
+            gettext_noop(
+                "the record was written, but %(action)s failed: %(error)s. A re-run resumes from this step."
+            ),
             action=action,
             error=getattr(error, "message", str(error)),
         ),
@@ -130,19 +134,23 @@ def post_action_failed(item, action, error):
 def missing_target_for_update(item):
     return record_error(
         item,
-        Message(N_("no target record is linked or matches it, and this flow only updates existing records")),
+        Message(
+            gettext_noop(
+                "no target record is linked or matches it, and this flow only updates existing records"
+            )
+        ),
     )
 
 
 def exists_for_create_only(item):
     return record_error(
-        item, Message(N_("the target record exists already, and this flow only creates records"))
+        item, Message(gettext_noop("the target record exists already, and this flow only creates records"))
     )
 
 
 def source_deleted(item):
     return record_error(
-        item, Message(N_("the source record was deleted or voided; the flow ignores deletions"))
+        item, Message(gettext_noop("the source record was deleted or voided; the flow ignores deletions"))
     )
 
 
@@ -150,7 +158,9 @@ def waiting(item, parents):
     return record_error(
         item,
         Message(
-            N_("waiting for %(parents)s to be synced first; it is synced automatically once the parent is"),
+            gettext_noop(
+                "waiting for %(parents)s to be synced first; it is synced automatically once the parent is"
+            ),
             parents=parents,
         ),
     )
@@ -160,7 +170,7 @@ def unreported(item):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "the target system's answer did not mention this record; it is looked up before the next attempt"
             )
         ),
@@ -171,7 +181,7 @@ def internal_error(item, error):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "the hub failed while processing this record (%(error)s); re-run it, and report it if it fails again"
             ),
             error=f"{type(error).__name__}: {error}",
@@ -212,7 +222,9 @@ def batch_call_failed(item, error, system):
     return record_error(
         item,
         Message(
-            N_("a call to %(system)s for this record's batch failed: %(error)s. Re-run the record."),
+            gettext_noop(
+                "a call to %(system)s for this record's batch failed: %(error)s. Re-run the record."
+            ),
             system=system,
             error=getattr(error, "message", None) or str(error),
         ),
@@ -227,7 +239,7 @@ def value_map_entries_refused(item, error, system, entries):
     """
     named = [
         Message(
-            N_("value map “%(map)s”, entry “%(source)s” → “%(target)s”"),
+            gettext_noop("value map “%(map)s”, entry “%(source)s” → “%(target)s”"),
             map=entry.name,
             source=entry.source_value,
             target=entry.target_value,
@@ -235,14 +247,16 @@ def value_map_entries_refused(item, error, system, entries):
         for entry in entries
     ]
     fix = Message(
-        N_(
+        gettext_noop(
             "The refused value comes from %(entries)s: change the entry's target value to a number "
             "%(system)s has (or add the record to %(system)s), then re-run this record."
         ),
         entries=_Joined(named),
         system=system,
     )
-    return Message(N_("%(refused)s. %(fix)s"), refused=connector_failed(item, error, system), fix=fix)
+    return Message(
+        gettext_noop("%(refused)s. %(fix)s"), refused=connector_failed(item, error, system), fix=fix
+    )
 
 
 def record_step_failed(item, error):
@@ -250,7 +264,7 @@ def record_step_failed(item, error):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "the hub could not process this record's data (%(error)s); its batch went on without it. "
                 "Check the record's values, re-run it, and report it if it fails again"
             ),
@@ -264,7 +278,7 @@ def batch_failed(item, error):
     return record_error(
         item,
         Message(
-            N_(
+            gettext_noop(
                 "a fault that affects the whole batch, not this record's data, stopped the batch before this "
                 "record was written (%(error)s); re-run the record, and report it if it fails again"
             ),

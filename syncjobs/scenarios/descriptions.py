@@ -4,38 +4,37 @@
 has since edited is no longer one of these and is shown as written.
 """
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 SHIPPED = frozenset(
     {
-        N_(
+        gettext_noop(
             "CRM account type (AccountObj.account_type option value) → ERP customer type "
             "(BD_Customer.FCustTypeId, assistant data number). 合作伙伴 (3) is left out on purpose: "
             "decide which ERP customer type partners get, then add the entry."
         ),
-        N_(
+        gettext_noop(
             "CRM country text → ERP country (assistant data number). Unlisted countries leave the ERP "
             "field empty."
         ),
-        N_(
+        gettext_noop(
             "The CRM user id of a record's owner (owner__r.id) → the number of the same person in the "
             "ERP's salesmen (BD_Saler). An owner not listed leaves the ERP field empty."
         ),
-        N_(
+        gettext_noop(
             "CRM province text → ERP province (assistant data number, GB/T 2260 code). Unlisted "
             "provinces leave the ERP field empty."
         ),
-        N_(
+        gettext_noop(
             "ERP base unit number (BD_MATERIAL.FBaseUnitId) → CRM product unit option value "
             "(ProductObj.unit)."
         ),
-        N_(
+        gettext_noop(
             "ERP material group number (BD_MATERIAL.FMaterialGroup) → CRM product category option value "
             "(ProductObj.category). Option values are the tenant's own codes: check them in the "
             "object's field settings."
         ),
-        N_(
+        gettext_noop(
             "ERP settlement type of a receipt's first line (FSETTLETYPEID) → CRM payment term option "
             "value (PaymentObj.payment_term)."
         ),
