@@ -7,6 +7,7 @@ unchanged row gives back exactly the parameters it had.
 """
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from syncjobs.mapping import LOOKUP_FIELDS, TRANSFORMS
@@ -23,7 +24,15 @@ VALUE_KINDS = [
 
 
 def _blank(default_label):
-    return [("", _("default (%(value)s)") % {"value": default_label})]
+    # Lazy: the choices are built when the module loads, the label when a page is rendered.
+    return [("", _default_label(default_label))]
+
+
+def _default_text(default_label):
+    return _("default (%(value)s)") % {"value": default_label}
+
+
+_default_label = lazy(_default_text, str)
 
 
 class ParamsForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from connectors.errors import ConnectorError
+from connectors.state import unreachable_server
 from syncjobs.mapping.errors import shown
 from syncjobs.stored_messages import Message
 
@@ -207,8 +208,19 @@ def read_failed(flow, error):
     ) % {
         "object": flow.source_object,
         "connector": flow.source_connector,
-        "reason": getattr(error, "message", None) or str(error),
+        "reason": infrastructure_reason(error) or getattr(error, "message", None) or str(error),
     }
+
+
+def infrastructure_reason(error):
+    """What to tell a person when ``error`` is the hub's own infrastructure failing, else None."""
+    server = unreachable_server(error)
+    if server is None:
+        return None
+    return _(
+        "the hub cannot reach Redis at %(server)s (REDIS_URL), where its workers share logins, rate "
+        "limits and circuit breakers; start Redis or correct REDIS_URL"
+    ) % {"server": server}
 
 
 def paused(flow, error, until):
@@ -298,4 +310,4 @@ class _Joined:
 
 
 def _fault(error):
-    return shown(f"{type(error).__name__}: {error}")
+    return infrastructure_reason(error) or shown(f"{type(error).__name__}: {error}")

@@ -42,6 +42,8 @@ class FlowHealth:
     failures_24h: int
     paused: bool
     breakers: list  # [(connector, state name)]
+    # The last run failed only through records that were since re-run, resolved or ignored.
+    last_failures_settled: bool = False
 
     @property
     def lag(self):
@@ -70,9 +72,10 @@ class FlowHealth:
 
     @property
     def level(self):
-        """``bad`` (last run failed, failures today, breaker open), ``warn`` (behind its lag
-        threshold, waiting records, paused, never ran) or ``ok``."""
-        if self.last_status == RunStatus.FAILED or self.failures_24h or self.breaker_state == "open":
+        """``bad`` (last run failed and not settled since, failures today, breaker open), ``warn``
+        (behind its lag threshold, waiting records, paused, never ran) or ``ok``."""
+        last_failed = self.last_status == RunStatus.FAILED and not self.last_failures_settled
+        if last_failed or self.failures_24h or self.breaker_state == "open":
             return "bad"
         if self.behind or self.waiting or self.paused or self.breaker_state == "half_open":
             return "warn"
@@ -146,21 +149,38 @@ def open_failures_since(since):
 
 
 def flow_health(now, connectors, breakers):
-    """One ``FlowHealth`` per flow: six queries for all of them."""
+    """One ``FlowHealth`` per flow: seven queries for all of them."""
     finished = SyncRun.objects.filter(flow=OuterRef("pk"), status__in=FINISHED).order_by("-id")
     flows = list(
         lag_figures.with_read_up_to(SyncFlow.objects.order_by("name")).annotate(
             last_status=Subquery(finished.values("status")[:1]),
+            last_run_id=Subquery(finished.values("pk")[:1]),
+            last_failed_count=Subquery(finished.values("failed_count")[:1]),
             last_success_at=Subquery(finished.filter(status=RunStatus.SUCCEEDED).values("finished_at")[:1]),
         )
     )
     lags = lag_figures.figures(now, flows)
     failures = open_failures_since(now - timedelta(hours=24))
     paused = set(control.held_runs().values_list("flow_id", flat=True))
-    return [_health(flow, lags[flow.pk], failures, paused, connectors, breakers) for flow in flows]
+    settled = settled_failed_runs(flows)
+    return [_health(flow, lags[flow.pk], failures, paused, connectors, breakers, settled) for flow in flows]
 
 
-def _health(flow, figures, failures, paused, connectors, breakers):
+def settled_failed_runs(flows):
+    """Ids of the flows' failed last runs whose failed records were all re-run, resolved or ignored.
+
+    A run that failed as a whole (a read that failed, no record failed) is never settled this way.
+    """
+    failed = [f.last_run_id for f in flows if f.last_status == RunStatus.FAILED and f.last_failed_count]
+    if not failed:
+        return set()
+    still_open = SyncRecord.objects.filter(
+        run_id__in=failed, status__in=(RecordStatus.FAILED, RecordStatus.DEAD)
+    )
+    return set(failed) - set(still_open.values_list("run_id", flat=True).distinct())
+
+
+def _health(flow, figures, failures, paused, connectors, breakers, settled=frozenset()):
     ids = dict.fromkeys([flow.source_connector_id, flow.target_connector_id])
     return FlowHealth(
         flow=flow,
@@ -170,6 +190,7 @@ def _health(flow, figures, failures, paused, connectors, breakers):
         failures_24h=failures.get(flow.pk, 0),
         paused=flow.pk in paused,
         breakers=[(connectors[pk], breakers[pk]) for pk in ids if pk in connectors],
+        last_failures_settled=flow.last_run_id in settled,
     )
 
 

@@ -216,3 +216,20 @@ def test_failures_in_24_hours_count_records_still_failed_not_attempts(admin_clie
     assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {flow.pk: 1}
     SyncRecord.objects.filter(source_id="still-failed").update(status=RecordStatus.IGNORED)
     assert dashboard.open_failures_since(timezone.now() - timedelta(hours=24)) == {}
+
+
+def test_a_flow_whose_failed_records_were_all_ignored_is_healthy_again(crm, erp):
+    flow = make_flow("orders")
+    make_records(finished(flow, RunStatus.FAILED, failed_count=2), 2, status=RecordStatus.FAILED)
+    assert dashboard.build().flows[0].level == "bad"
+
+    SyncRecord.objects.filter(flow=flow).update(status=RecordStatus.IGNORED)
+
+    assert dashboard.build().flows[0].level == "ok"
+
+
+def test_a_run_that_failed_as_a_whole_stays_failed_whatever_its_records(crm, erp):
+    flow = make_flow("orders")
+    finished(flow, RunStatus.FAILED, failed_count=0, message="Reading failed")
+
+    assert dashboard.build().flows[0].level == "bad"
