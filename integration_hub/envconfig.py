@@ -32,7 +32,11 @@ class ConfigError(SystemExit):
 
     def __init__(self, name, accepts, value=None):
         shown = f" (got {value!r})" if value is not None else ""
-        super().__init__(f"Configuration error: {name}{shown} accepts {accepts}.")
+        # Printed before Django (and so the catalogue) is loaded: the line carries both languages.
+        super().__init__(
+            f"Configuration error: {name}{shown} accepts {accepts}. "
+            f"配置错误：无法识别 {name} 的值，可接受的值见上文或 .env.example 中它的说明。"
+        )
         self.name = name
 
 
@@ -41,7 +45,8 @@ class MissingInProduction(SystemExit):
 
     def __init__(self, name):
         super().__init__(
-            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it."
+            f"{name} must be set when DEBUG is off (production). See .env.example for how to generate it. "
+            f"生产环境（DEBUG 关闭）必须设置 {name}，生成方法见 .env.example。"
         )
         self.name = name
 

@@ -243,7 +243,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # An audit export of more rows is built in the background and downloaded from its own page.
 INTEGRATION_HUB_EXPORT_IN_BACKGROUND_ROWS = env.int(
-    "INTEGRATION_HUB_EXPORT_IN_BACKGROUND_ROWS", default=20000
+    "INTEGRATION_HUB_EXPORT_IN_BACKGROUND_ROWS", default=10000
 )
 
 # --- Mail (alerts) -----------------------------------------------------------------------

@@ -160,6 +160,7 @@ def test_a_config_error_names_the_variable():
             "INTEGRATION_HUB_SQLITE_TIMEOUT", 30, minimum=0
         )
     assert raised.value.name == "INTEGRATION_HUB_SQLITE_TIMEOUT"
-    assert str(raised.value) == (
-        "Configuration error: INTEGRATION_HUB_SQLITE_TIMEOUT (got '-1') accepts a whole number of at least 0."
+    assert str(raised.value).startswith(
+        "Configuration error: INTEGRATION_HUB_SQLITE_TIMEOUT (got '-1') accepts a whole number of at least 0. "
     )
+    assert "配置错误：无法识别 INTEGRATION_HUB_SQLITE_TIMEOUT 的值" in str(raised.value)
