@@ -104,3 +104,16 @@ def test_a_refusal_is_in_the_installations_language():
     with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
         sandbox("faults", "fxiaoke", "--error-rate", "1.5")
     assert str(refused.value) == "error_rate 必须是0 到 1 之间的比例，不能是 1.5。"
+
+
+def test_serve_before_setup_says_the_console_is_not_set_up_and_serves_the_sandboxes(tmp_path):
+    from tests.support.sandbox import SandboxServer
+
+    server = SandboxServer(tmp_path).start()  # a data folder whose hub database nobody set up
+    try:
+        assert server.http.get(server.k3cloud_url.rstrip("/") + "/", timeout=10).status_code < 500
+    finally:
+        server.stop()
+        server.log.close()
+    log = (tmp_path / "server.log").read_text(encoding="utf-8")
+    assert "python manage.py setup" in log

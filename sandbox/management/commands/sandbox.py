@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from integration_hub.environment import listening, port_number, require_database
+from integration_hub.environment import SetupProblem, listening, port_number, require_database
 from sandbox import faults, registry, services
 from sandbox.routers import SANDBOX_DB
 
@@ -149,12 +149,23 @@ class Command(BaseCommand):
         services.reset()
         self.stdout.write(_("Sandboxes reset."))
 
+    def _warn_if_console_not_set_up(self):
+        # The sandboxes need only their own database; the console's pages would answer 500.
+        try:
+            require_database()
+        except SetupProblem as problem:
+            self.stderr.write(
+                _("%(problem)s Until then only the sandboxes answer; the console's pages do not.")
+                % {"problem": problem}
+            )
+
     def handle_serve(self, host, port, port_file, **_unused):
         from django.core.wsgi import get_wsgi_application
 
         from sandbox.server import make_server
 
         call_command("migrate", database=SANDBOX_DB, verbosity=0)
+        self._warn_if_console_not_set_up()
         for system, values in settings.SANDBOX_FAULTS.items():
             faults.set_faults(system, **values)
         server = listening(lambda: make_server(host, port, get_wsgi_application()), host, port)
