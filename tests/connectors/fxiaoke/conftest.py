@@ -6,6 +6,7 @@ import pytest
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
 from connectors.http import RetryPolicy
 from connectors.state import DatabaseState
+from tests.connectors.fxiaoke.recorder import RecordingCrm
 
 
 @pytest.fixture
@@ -57,3 +58,11 @@ def make_client(sandbox, tenant, db, sleeps):
 @pytest.fixture
 def client(make_client):
     return make_client()
+
+
+@pytest.fixture
+def crm():
+    """A recording stand-in for the CRM that answers the replies a test gives it."""
+    recorder = RecordingCrm().start()
+    yield recorder
+    recorder.stop()

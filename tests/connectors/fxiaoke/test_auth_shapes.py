@@ -14,7 +14,7 @@ from connectors.errors import AuthenticationError, AuthExpiredError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
 from connectors.http import RetryPolicy
 from connectors.state import DatabaseState
-from tests.connectors.fxiaoke.recorder import OK, RecordingCrm
+from tests.connectors.fxiaoke.recorder import OK
 
 TOKEN = "/cgi/corpAccessToken/get/V2"
 LIST = "/cgi/crm/v2/object/list"
@@ -37,13 +37,6 @@ LIVE_TOKEN_INVALID = {
     "errorCode": 20016,
 }
 DOCUMENTED_TOKEN_INVALID = {**LIVE_TOKEN_INVALID, "errorDescription": "corpAccessToken不存在或者已经过期"}
-
-
-@pytest.fixture
-def crm():
-    recorder = RecordingCrm().start()
-    yield recorder
-    recorder.stop()
 
 
 @pytest.fixture

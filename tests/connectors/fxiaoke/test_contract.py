@@ -7,17 +7,10 @@ from connectors.errors import OutcomeUnknownError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
 from connectors.http import RetryPolicy
 from connectors.state import DatabaseState
-from tests.connectors.fxiaoke.recorder import OK, RecordingCrm
+from tests.connectors.fxiaoke.recorder import OK
 
 USER = "FSUID_" + "A" * 32
 AUTH = {"corpAccessToken": "CORP-TOKEN-1", "corpId": "FSCID_CONTRACT", "currentOpenUserId": USER}
-
-
-@pytest.fixture
-def crm():
-    recorder = RecordingCrm().start()
-    yield recorder
-    recorder.stop()
 
 
 @pytest.fixture

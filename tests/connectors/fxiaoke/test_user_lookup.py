@@ -8,7 +8,6 @@ from connectors.errors import AuthenticationError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
 from connectors.http import RetryPolicy
 from connectors.state import DatabaseState
-from tests.connectors.fxiaoke.recorder import RecordingCrm
 
 BY_MOBILE = "/cgi/user/getByMobile"
 LIVE_ENVELOPE = {
@@ -30,13 +29,6 @@ def live_employee(open_user_id, active):
         "mainDepartmentIds": [1279],
         "departmentIds": [1279],
     }
-
-
-@pytest.fixture
-def crm():
-    recorder = RecordingCrm().start()
-    yield recorder
-    recorder.stop()
 
 
 @pytest.fixture
