@@ -178,18 +178,6 @@ def unreported(item):
     )
 
 
-def internal_error(item, error):
-    return record_error(
-        item,
-        Message(
-            gettext_noop(
-                "the hub failed while processing this record (%(error)s); re-run it, and report it if it fails again"
-            ),
-            error=f"{type(error).__name__}: {error}",
-        ),
-    )
-
-
 def setup_failed(flow, error):
     return _("Flow “%(flow)s” cannot run: %(reason)s") % {
         "flow": flow,
