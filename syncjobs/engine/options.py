@@ -10,6 +10,8 @@ AUDITED_UPDATE_RULES = ("unaudit", "fail")
 DELETED_RULES = ("ignore", "void")
 WRITE_BACK_VALUES = ("target_number", "target_id")
 MAX_PAGE_SIZE = 2000
+# A gathering queued run holds a worker while it waits: keep the wait short.
+MAX_GATHER_SECONDS = 30
 
 
 class OptionsError(ValueError):
@@ -56,6 +58,9 @@ class FlowOptions:
     - ``lag_threshold_minutes``: how far behind its source the flow may fall before the
       dashboard stops calling it healthy and the lag alert counts; 0 (the default) means three
       schedule intervals (``syncjobs.queries.lag``).
+    - ``gather_seconds``: how long a run queued by the source's webhook waits before it
+      starts, so that the edits of those seconds join it and share one read instead of each
+      starting a run of its own; 0 starts it at once.
     """
 
     max_attempts: int = 5
@@ -75,6 +80,7 @@ class FlowOptions:
     dry_run_limit: int = 20
     verify_base_data: bool = True
     lag_threshold_minutes: float = 0
+    gather_seconds: float = 3.0
 
     @classmethod
     def of(cls, flow):
@@ -94,6 +100,7 @@ class FlowOptions:
         _whole("page_size", self.page_size, low=0, high=MAX_PAGE_SIZE)
         for name in ("retry_base_seconds", "retry_cap_seconds", "overlap_seconds", "lease_seconds"):
             _number(name, getattr(self, name))
+        _number("gather_seconds", self.gather_seconds, high=MAX_GATHER_SECONDS)
         _minutes("lag_threshold_minutes", self.lag_threshold_minutes)
         _choice("audited_update", self.audited_update, AUDITED_UPDATE_RULES)
         _choice("on_source_deleted", self.on_source_deleted, DELETED_RULES)
@@ -129,10 +136,14 @@ def _whole(name, value, low, high=None):
         )
 
 
-def _number(name, value):
+def _number(name, value, high=None):
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise OptionsError(
             _("Flow option “%(name)s” must be a number of seconds, 0 or more.") % {"name": name}
+        )
+    if high is not None and value > high:
+        raise OptionsError(
+            _("Flow option “%(name)s” must be at most %(high)s seconds.") % {"name": name, "high": high}
         )
 
 

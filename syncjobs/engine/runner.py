@@ -13,7 +13,7 @@ from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine import batches, dependencies, lease, messages, reader, retry, runs
 from syncjobs.engine.context import build_context
 from syncjobs.engine.dispatch import InlineDispatcher
-from syncjobs.engine.options import OptionsError
+from syncjobs.engine.options import FlowOptions, OptionsError
 from syncjobs.engine.outcomes import BatchLost
 from syncjobs.engine.processing import call_delta, call_snapshot, process_batch
 from syncjobs.engine.workers import new_worker_name
@@ -64,6 +64,7 @@ class Runner:
         run = self.run
         if run.status in runs.FINISHED:
             return run
+        self._gather()
         role = runs.take_over(run, self.worker, self.clock(), self._stale_seconds())
         if role is None:
             return run
@@ -76,6 +77,27 @@ class Runner:
         return run
 
     # --- setting up --------------------------------------------------------------------
+    def _gather(self):
+        """Let a run the webhook queued wait out the flow's ``gather_seconds`` before it starts.
+
+        At a few edits a second, a run queued by one push would otherwise be read and closed
+        before the next push arrives, so every edit paid for a read of its own. While it waits
+        it stays queued and joinable: the pushes of those seconds join it (``runs.join``).
+        The wait counts from when the run was queued, on the real clock (an injected clock
+        may stand still), and is never longer than the option.
+        """
+        run = self.run
+        if run.status != RunStatus.QUEUED or run.trigger != Trigger.WEBHOOK or not run.joinable:
+            return
+        try:
+            seconds = FlowOptions.of(run.flow).gather_seconds
+        except OptionsError:
+            return  # the run's set-up fails with the option named
+        waited = (timezone.now() - run.queued_at).total_seconds()
+        if seconds - waited > 0:
+            self.sleep(min(seconds - waited, seconds))
+            run.refresh_from_db()
+
     def _stale_seconds(self):
         options = self.run.flow.options if isinstance(self.run.flow.options, dict) else {}
         value = options.get("lease_seconds", 120.0)

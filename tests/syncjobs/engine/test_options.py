@@ -24,3 +24,14 @@ def test_verification_is_turned_off_per_flow():
 def test_a_verification_option_that_is_not_true_or_false_is_refused_by_name():
     with pytest.raises(OptionsError, match="verify_base_data"):
         FlowOptions.of(flow_with({"verify_base_data": "no"}))
+
+
+def test_webhook_runs_gather_three_seconds_unless_the_flow_says_otherwise():
+    assert FlowOptions.of(flow_with({})).gather_seconds == 3.0
+    assert FlowOptions.of(flow_with({"gather_seconds": 0})).gather_seconds == 0
+
+
+@pytest.mark.parametrize("value", [-1, 31, "3", True])
+def test_a_gathering_window_out_of_range_is_refused_by_name(value):
+    with pytest.raises(OptionsError, match="gather_seconds"):
+        FlowOptions.of(flow_with({"gather_seconds": value}))
