@@ -1,5 +1,7 @@
 """Small builders for the sync domain's rows in tests."""
 
+import uuid
+
 from django.utils import timezone
 
 from syncjobs.models import (
@@ -46,6 +48,41 @@ def make_fxiaoke(slug="crm", **fields):
         **fields,
     }
     return Connector.objects.create(**values)
+
+
+def make_sandbox_k3cloud(base_url, tenant, **fields):
+    """A K3Cloud connector signing in by password to a seeded sandbox tenant at ``base_url``.
+
+    The slug is unique across processes, which may share one database (the reliability suite).
+    """
+    values = {
+        "slug": f"erp-{uuid.uuid4().hex[:8]}",
+        "base_url": base_url + tenant["server_url"],
+        "acct_id": tenant["acct_id"],
+        "username": tenant["username"],
+        "auth_mode": "password",
+        "password": tenant["password"],
+        "org_number": tenant["org_number"],
+        "timeout": 10,
+        **fields,
+    }
+    return make_k3cloud(**values)
+
+
+def make_sandbox_fxiaoke(base_url, tenant, **fields):
+    """A Fxiaoke connector to a seeded sandbox tenant at ``base_url``, its own rate limit lifted."""
+    values = {
+        "slug": f"crm-{uuid.uuid4().hex[:8]}",
+        "base_url": base_url + tenant["base_url"],
+        "app_id": tenant["app_id"],
+        "app_secret": tenant["app_secret"],
+        "permanent_code": tenant["permanent_code"],
+        "open_user_id": tenant["open_user_id"],
+        "rate_limit": 100000,
+        "timeout": 10,
+        **fields,
+    }
+    return make_fxiaoke(**values)
 
 
 def make_flow(slug="customers", source=None, target=None, **fields):
