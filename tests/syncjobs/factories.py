@@ -111,10 +111,12 @@ def make_mapping(flow, target_path, source_path="", transform="direct", params=N
     )
 
 
-def make_value_map(slug, entries, name=None):
-    value_map = ValueMap.objects.create(slug=slug, name=name or slug.title())
-    for source, target in entries.items():
-        ValueMapEntry.objects.create(value_map=value_map, source_value=source, target_value=target)
+def make_value_map(slug, entries, name=None, **fields):
+    value_map = ValueMap.objects.create(slug=slug, name=name or slug.title(), **fields)
+    ValueMapEntry.objects.bulk_create(  # one insert, for the volume tests' thousands of entries
+        ValueMapEntry(value_map=value_map, source_value=source, target_value=target)
+        for source, target in entries.items()
+    )
     return value_map
 
 
