@@ -1,5 +1,7 @@
 import pytest
+from django.utils import timezone
 
+from tests.support.clock import Clock
 from tests.support.sandbox import SandboxServer
 from tests.syncjobs.engine.processes import drop_template, migrated_template
 
@@ -31,3 +33,19 @@ def migrated_hub(django_db_setup, django_db_blocker, tmp_path_factory):
     yield made
     with django_db_blocker.unblock():
         drop_template(made)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The frozen wall clock (``tests.support.clock``); pass it where the product takes ``clock=``.
+
+    Ask for it before fixtures that log a client in (``usefixtures``), or their sessions are
+    dated by the real clock and expired on the frozen one.
+    """
+    return Clock(time_machine)
+
+
+@pytest.fixture
+def now(clock):
+    """The frozen moment as an aware datetime, for the product's ``now=`` parameters."""
+    return timezone.now()

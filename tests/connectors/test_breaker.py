@@ -16,14 +16,8 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.state import DatabaseState, LockTimeout
-from tests.connectors.state.conftest import FakeClock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reliability]
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -1,44 +1,19 @@
 """Helpers of the reliability suite: sites whose connectors never collide, waiting, counting.
 
 Several processes (this test, ``qcluster`` workers, ``ctl`` commands) may share one database
-(the suite's PostgreSQL test database), so every connector gets a slug of its own.
+(the suite's PostgreSQL test database); the sandbox connector builders give every connector a
+slug of its own.
 """
 
 import time
-import uuid
 from collections import Counter
 
 from tests.syncjobs.engine.scenarios import FAST, Hub
-from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping
+from tests.syncjobs.factories import make_flow, make_mapping
 
 
 class Site(Hub):
-    """A ``Hub`` (two seeded tenants and their connectors) with collision-free slugs."""
-
-    def attach(self, sandbox, base_url, erp_tenant, crm_tenant):
-        self.sandbox = sandbox
-        self.erp_tenant, self.crm_tenant = erp_tenant, crm_tenant
-        suffix = uuid.uuid4().hex[:8]
-        self.erp = make_k3cloud(
-            slug=f"erp-{suffix}",
-            base_url=base_url + erp_tenant["server_url"],
-            acct_id=erp_tenant["acct_id"],
-            username=erp_tenant["username"],
-            auth_mode="password",
-            password=erp_tenant["password"],
-            org_number=erp_tenant["org_number"],
-            timeout=10,
-        )
-        self.crm = make_fxiaoke(
-            slug=f"crm-{suffix}",
-            base_url=base_url + crm_tenant["base_url"],
-            app_id=crm_tenant["app_id"],
-            app_secret=crm_tenant["app_secret"],
-            permanent_code=crm_tenant["permanent_code"],
-            open_user_id=crm_tenant["open_user_id"],
-            rate_limit=100000,
-            timeout=10,
-        )
+    """A ``Hub`` (two seeded tenants and their connectors) with the reliability suite's flows."""
 
     def leads_from_materials(self, slug="leads", **fields):
         """ERP materials → CRM leads, every one a create: one CRM write call per record."""

@@ -11,11 +11,11 @@ import random
 
 import pytest
 
-from syncjobs.models import RecordStatus, RunStatus, SyncRecord, ValueMap, ValueMapEntry
+from syncjobs.models import RecordStatus, RunStatus, SyncRecord
 from syncjobs.services import sync
 from tests.reliability.support import Site
 from tests.syncjobs.engine.scenarios import FAST
-from tests.syncjobs.factories import make_flow, make_mapping
+from tests.syncjobs.factories import make_flow, make_mapping, make_value_map
 
 pytestmark = pytest.mark.reliability
 
@@ -28,10 +28,8 @@ def test_malformed_records_fail_one_by_one_with_record_field_and_reason(db, sand
     corp = site.crm_tenant["corp_id"]
     sandbox.simulate("fxiaoke", tenant=corp, import_records={"AccountObj": TOTAL - SEEDED}, approve=False)
     assert sandbox.simulate("fxiaoke", tenant=corp, edit=MALFORMED / TOTAL)[corp]["edited"] == MALFORMED
-    remarks = ValueMap.objects.create(slug="import-remarks", name="Imported remarks")
-    ValueMapEntry.objects.bulk_create(
-        ValueMapEntry(value_map=remarks, source_value=f"备注{n}", target_value=f"备注{n}")
-        for n in range(SEEDED + 1, TOTAL + 1)
+    make_value_map(
+        "import-remarks", {f"备注{n}": f"备注{n}" for n in range(SEEDED + 1, TOTAL + 1)}, "Imported remarks"
     )
     flow = make_flow(
         "imported-customers",

@@ -1,5 +1,7 @@
 """Small builders for the sync domain's rows in tests."""
 
+import uuid
+
 from django.utils import timezone
 
 from syncjobs.models import (
@@ -48,6 +50,41 @@ def make_fxiaoke(slug="crm", **fields):
     return Connector.objects.create(**values)
 
 
+def make_sandbox_k3cloud(base_url, tenant, **fields):
+    """A K3Cloud connector signing in by password to a seeded sandbox tenant at ``base_url``.
+
+    The slug is unique across processes, which may share one database (the reliability suite).
+    """
+    values = {
+        "slug": f"erp-{uuid.uuid4().hex[:8]}",
+        "base_url": base_url + tenant["server_url"],
+        "acct_id": tenant["acct_id"],
+        "username": tenant["username"],
+        "auth_mode": "password",
+        "password": tenant["password"],
+        "org_number": tenant["org_number"],
+        "timeout": 10,
+        **fields,
+    }
+    return make_k3cloud(**values)
+
+
+def make_sandbox_fxiaoke(base_url, tenant, **fields):
+    """A Fxiaoke connector to a seeded sandbox tenant at ``base_url``, its own rate limit lifted."""
+    values = {
+        "slug": f"crm-{uuid.uuid4().hex[:8]}",
+        "base_url": base_url + tenant["base_url"],
+        "app_id": tenant["app_id"],
+        "app_secret": tenant["app_secret"],
+        "permanent_code": tenant["permanent_code"],
+        "open_user_id": tenant["open_user_id"],
+        "rate_limit": 100000,
+        "timeout": 10,
+        **fields,
+    }
+    return make_fxiaoke(**values)
+
+
 def make_flow(slug="customers", source=None, target=None, **fields):
     source = source or Connector.objects.filter(system="fxiaoke").first() or make_fxiaoke()
     target = target or Connector.objects.filter(system="k3cloud").first() or make_k3cloud()
@@ -74,10 +111,12 @@ def make_mapping(flow, target_path, source_path="", transform="direct", params=N
     )
 
 
-def make_value_map(slug, entries, name=None):
-    value_map = ValueMap.objects.create(slug=slug, name=name or slug.title())
-    for source, target in entries.items():
-        ValueMapEntry.objects.create(value_map=value_map, source_value=source, target_value=target)
+def make_value_map(slug, entries, name=None, **fields):
+    value_map = ValueMap.objects.create(slug=slug, name=name or slug.title(), **fields)
+    ValueMapEntry.objects.bulk_create(  # one insert, for the volume tests' thousands of entries
+        ValueMapEntry(value_map=value_map, source_value=source, target_value=target)
+        for source, target in entries.items()
+    )
     return value_map
 
 

@@ -1,14 +1,12 @@
 """The "Test connection" service over real HTTP against both sandboxes."""
 
-import uuid
-
 import pytest
 from django.urls import reverse
 
 from connectors.fxiaoke import FxiaokeClient
 from connectors.k3cloud import K3CloudClient
-from syncjobs.models import Connector
 from syncjobs.services.connections import build_client, test_connection
+from tests.syncjobs.factories import make_sandbox_fxiaoke, make_sandbox_k3cloud
 
 pytestmark = pytest.mark.django_db
 
@@ -19,37 +17,13 @@ def seeded(sandbox):
 
 
 def k3cloud_connector(sandbox, tenant, **fields):
-    values = {
-        "name": "ERP",
-        "slug": f"erp-{uuid.uuid4().hex[:8]}",
-        "system": "k3cloud",
-        "base_url": sandbox.base_url + tenant["server_url"],
-        "acct_id": tenant["acct_id"],
-        "username": tenant["username"],
-        "auth_mode": "password",
-        "password": tenant["password"],
-        "app_id": tenant["app_id"],
-        "app_secret": tenant["app_secret"],
-        "timeout": 5,
-        **fields,
-    }
-    return Connector.objects.create(**values)
+    """The tenant's ERP connector, holding its app secret too for the other sign-in methods."""
+    secrets = {"app_id": tenant["app_id"], "app_secret": tenant["app_secret"]}
+    return make_sandbox_k3cloud(sandbox.base_url, tenant, timeout=5, **{**secrets, **fields})
 
 
 def fxiaoke_connector(sandbox, tenant, **fields):
-    values = {
-        "name": "CRM",
-        "slug": f"crm-{uuid.uuid4().hex[:8]}",
-        "system": "fxiaoke",
-        "base_url": sandbox.base_url + tenant["base_url"],
-        "app_id": tenant["app_id"],
-        "app_secret": tenant["app_secret"],
-        "permanent_code": tenant["permanent_code"],
-        "open_user_id": tenant["open_user_id"],
-        "timeout": 5,
-        **fields,
-    }
-    return Connector.objects.create(**values)
+    return make_sandbox_fxiaoke(sandbox.base_url, tenant, timeout=5, **fields)
 
 
 def test_build_client_picks_the_system_client(sandbox, seeded):

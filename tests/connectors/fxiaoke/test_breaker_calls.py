@@ -14,19 +14,13 @@ def small_breaker(settings):
     settings.INTEGRATION_HUB_BREAKER_RESET_SECONDS = 60
 
 
-class Clock:
-    now = 1_800_000_000.0
-
-    def __call__(self):
-        return self.now
-
-
 def accounts(client):
     return list(client.query("AccountObj", [], field_projection=["_id"], page_size=5))
 
 
-def test_calls_stop_while_the_breaker_is_open_and_resume_after_a_probe(make_client, sandbox, tenant, sleeps):
-    clock = Clock()
+def test_calls_stop_while_the_breaker_is_open_and_resume_after_a_probe(
+    make_client, sandbox, tenant, sleeps, clock
+):
     client = make_client(state=DatabaseState(clock=clock))
     sandbox.set_faults("fxiaoke", error_rate=1.0)
     for _ in range(2):
@@ -39,7 +33,7 @@ def test_calls_stop_while_the_breaker_is_open_and_resume_after_a_probe(make_clie
 
     assert (len(sandbox.calls("fxiaoke")), len(sleeps)) == (before, waits)
     sandbox.clear_faults("fxiaoke")
-    clock.now += 61
+    clock.advance(61)
     assert len(accounts(client)) == 8  # every account of the seeded tenant
     assert connector_breaker(client.config.connector_key, DatabaseState(clock=clock)).state_name() == "closed"
 

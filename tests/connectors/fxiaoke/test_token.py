@@ -11,21 +11,6 @@ TOKEN = "/cgi/corpAccessToken/get/V2"
 BY_MOBILE = "/cgi/user/getByMobile"
 
 
-class Clock:
-    """Wall-clock seconds for the shared state; sleeping moves it forward."""
-
-    def __init__(self, now=1_900_000_000.0):
-        self.now = now
-        self.slept = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def calls_to(sandbox, tenant, operation):
     return [
         c for c in sandbox.calls(system="fxiaoke", tenant=tenant["tenant"]) if c["operation"] == operation
@@ -40,21 +25,19 @@ def test_clients_of_one_connector_share_one_token(make_client, sandbox, tenant):
     assert len(calls_to(sandbox, tenant, TOKEN)) == 1
 
 
-def test_the_token_is_kept_until_shortly_before_it_expires(make_client, sandbox, tenant):
-    clock = Clock()
+def test_the_token_is_kept_until_shortly_before_it_expires(make_client, sandbox, tenant, clock):
     client = make_client(state=DatabaseState(clock=clock))
     client.list_objects()
-    clock.now += 7200 - REFRESH_MARGIN_SECONDS - 1
+    clock.advance(7200 - REFRESH_MARGIN_SECONDS - 1)
     client.list_objects()
     assert len(calls_to(sandbox, tenant, TOKEN)) == 1
 
-    clock.now += 2
+    clock.advance(2)
     client.list_objects()
     assert len(calls_to(sandbox, tenant, TOKEN)) == 2
 
 
-def test_the_token_endpoint_is_called_at_most_8_times_a_minute(make_client, sandbox, tenant):
-    clock = Clock()
+def test_the_token_endpoint_is_called_at_most_8_times_a_minute(make_client, sandbox, tenant, clock):
     policy = RetryPolicy(max_attempts=1, sleep=clock.sleep)
     client = make_client(state=DatabaseState(clock=clock), retry_policy=policy)
     for _ in range(10):

@@ -7,14 +7,6 @@ from connectors.guard import connector_breaker
 from connectors.state import DatabaseState
 
 
-class Clock:
-    def __init__(self, now=1_800_000_000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def small_breaker(settings):
     settings.INTEGRATION_HUB_BREAKER_FAIL_MAX = 2
@@ -26,9 +18,8 @@ def customers(client):
 
 
 def test_an_open_breaker_stops_calls_without_spending_retries_and_one_probe_resumes_them(
-    make_client, sandbox, call_log, sleeps
+    make_client, sandbox, call_log, sleeps, clock
 ):
-    clock = Clock()
     client = make_client(state=DatabaseState(clock=clock), attempts=3)
     sandbox.set_faults("k3cloud", error_rate=1.0)
     for _ in range(2):  # each call fails after its retries: two failures open the breaker
@@ -45,20 +36,19 @@ def test_an_open_breaker_stops_calls_without_spending_retries_and_one_probe_resu
     assert client.config.connector_key in refused.value.message
 
     sandbox.clear_faults("k3cloud")
-    clock.now += 61
+    clock.advance(61)
     assert len(customers(client)) == 5  # the probe went through and closed the breaker
     assert connector_breaker(client.config.connector_key, client.api.state).state_name() == "closed"
 
 
-def test_a_failed_probe_opens_the_breaker_for_another_cool_down(make_client, sandbox, call_log):
-    clock = Clock()
+def test_a_failed_probe_opens_the_breaker_for_another_cool_down(make_client, sandbox, call_log, clock):
     client = make_client(state=DatabaseState(clock=clock), attempts=1)
     sandbox.set_faults("k3cloud", error_rate=1.0)
     for _ in range(2):
         with pytest.raises(TransientError):
             customers(client)
 
-    clock.now += 61
+    clock.advance(61)
     with pytest.raises(TransientError) as probe:
         customers(client)
     assert not isinstance(probe.value, CircuitOpenError)  # the probe itself reached the ERP

@@ -9,19 +9,6 @@ from connectors.state import DatabaseState, RedisState
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-class FakeClock:
-    """A settable wall clock (seconds since the epoch) for expiry and rate-limit tests."""
-
-    def __init__(self, now=1_800_000_000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
 def reachable_redis_url():
     """The Redis to test against (settings, then the local default), or None when down."""
     url = settings.REDIS_URL or LOCAL_REDIS_URL
@@ -58,11 +45,6 @@ def redis_prefix(redis_url):
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
 def db_state(db, clock):
     return DatabaseState(using="default", clock=clock)
 
@@ -79,5 +61,5 @@ def redis_state(redis_url, redis_prefix, clock):
     ]
 )
 def state(request):
-    """Each backend in turn, on the settable ``clock``."""
+    """Each backend in turn, on the frozen ``clock``."""
     return request.getfixturevalue(f"{request.param}_state")

@@ -1,7 +1,7 @@
 """The behaviour every shared-state backend promises, run against each backend.
 
 The ``state`` fixture (conftest) yields a database backend and, when Redis is reachable, a
-Redis backend under a unique key prefix; both use the settable ``clock``.
+Redis backend under a unique key prefix; both use the frozen ``clock``.
 """
 
 import datetime as dt
@@ -144,7 +144,7 @@ def test_count_call_adds_per_operation_and_day(state):
 
 def test_count_call_starts_a_new_day_at_local_midnight(state, clock):
     # 2027-01-14 23:59:30 in Asia/Shanghai (UTC+8) is 15:59:30 UTC.
-    clock.now = dt.datetime(2027, 1, 14, 15, 59, 30, tzinfo=dt.UTC).timestamp()
+    clock.move_to(dt.datetime(2027, 1, 14, 15, 59, 30, tzinfo=dt.UTC))
     state.count_call("fx", "query")
     clock.advance(60)
     state.count_call("fx", "query", 4)

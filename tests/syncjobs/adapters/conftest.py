@@ -1,15 +1,12 @@
 """Adapters built from ``Connector`` rows pointing at freshly seeded sandbox tenants."""
 
-import itertools
 import random
 
 import pytest
 
 from connectors.http import RetryPolicy
 from syncjobs.adapters import adapter_for
-from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
-
-_slugs = itertools.count(1)
+from tests.syncjobs.console import sandbox_connectors
 
 
 class Sleeps(list):
@@ -44,33 +41,12 @@ def crm_tenant(sandbox_server):
 
 @pytest.fixture
 def erp_connector(db, sandbox, erp_tenant):
-    return make_k3cloud(
-        slug=f"erp-{next(_slugs)}",
-        base_url=sandbox.base_url + erp_tenant["server_url"],
-        acct_id=erp_tenant["acct_id"],
-        username=erp_tenant["username"],
-        auth_mode="password",
-        password=erp_tenant["password"],
-        org_number=erp_tenant["org_number"],
-        timeout=10,
-    )
+    return sandbox_connectors.erp_connector(sandbox, erp_tenant)
 
 
 @pytest.fixture
 def crm_connector(db, sandbox, crm_tenant):
-    # Many short tests on one tenant: the platform's per-minute token limit and per-interface
-    # rate limit would otherwise refuse calls that the tests do not mean to be refused.
-    sandbox.set_faults("fxiaoke", rate_limit=100000, token_limit_per_minute=1000)
-    return make_fxiaoke(
-        slug=f"crm-{next(_slugs)}",
-        base_url=sandbox.base_url + crm_tenant["base_url"],
-        app_id=crm_tenant["app_id"],
-        app_secret=crm_tenant["app_secret"],
-        permanent_code=crm_tenant["permanent_code"],
-        open_user_id=crm_tenant["open_user_id"],
-        rate_limit=100000,
-        timeout=10,
-    )
+    return sandbox_connectors.crm_connector(sandbox, crm_tenant)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from syncjobs.operations import control
 from tests.support.queue import empty_queue, waiting_tasks
 from tests.syncjobs.admin.test_flow_admin import existing_rows, flow_form
 from tests.syncjobs.engine.conftest import add_accounts, connectors, crm, customers, erp, run_now  # noqa: F401
+from tests.syncjobs.factories import make_flow
 
 FLOWS = reverse("admin:syncjobs_syncflow_changelist")
 
@@ -74,14 +75,7 @@ def test_a_resync_of_a_paused_flow_is_held_until_it_is_resumed(
 
 
 def test_the_action_asks_for_exactly_one_flow(admin_client_csrf, customers):
-    other = type(customers).objects.create(
-        name="Other",
-        slug="other",
-        source_connector=customers.source_connector,
-        source_object="AccountObj",
-        target_connector=customers.target_connector,
-        target_object="BD_Customer",
-    )
+    other = make_flow("other", source=customers.source_connector, target=customers.target_connector)
     data = {"action": "resync_flow", "_selected_action": [str(customers.pk), str(other.pk)], "apply": "yes"}
 
     response = admin_client_csrf.post_form(FLOWS, data, follow=True)

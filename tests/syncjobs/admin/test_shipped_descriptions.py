@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from syncjobs.models import ValueMap
 from syncjobs.scenarios.descriptions import SHIPPED, description_text
+from tests.syncjobs.factories import make_value_map
 
 FLOWS = Path(settings.BASE_DIR) / "syncjobs" / "scenarios" / "flows.json"
 
@@ -35,7 +35,7 @@ def test_a_shipped_description_reads_in_chinese_and_an_edited_one_as_written():
 @pytest.mark.django_db
 def test_the_value_map_list_shows_the_description_in_chinese(admin_client_csrf, settings):
     text = next(t for t in SHIPPED if t.startswith("CRM country"))
-    ValueMap.objects.create(slug="countries", name="Countries", description=text)
+    make_value_map("countries", {}, description=text)
     settings.LANGUAGE_CODE = "zh-hans"
     page = admin_client_csrf.get(reverse("admin:syncjobs_valuemap_changelist")).content.decode()
     assert "未列出的国家使 ERP 字段留空" in page

@@ -5,15 +5,12 @@ two connectors pointing at them, and offers the scenario flows and ways to look 
 landed on either side — through the adapters, over HTTP, like the engine itself.
 """
 
-import itertools
-
 from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
 from syncjobs.models import Operation
-from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping
+from tests.syncjobs.factories import make_flow, make_mapping, make_sandbox_fxiaoke, make_sandbox_k3cloud
 
 FAST = {"retry_base_seconds": 0.01, "retry_cap_seconds": 0.05, "parallel_batches": 1}
-_slugs = itertools.count(1)
 
 
 class Hub:
@@ -33,27 +30,8 @@ class Hub:
     def attach(self, sandbox, base_url, erp_tenant, crm_tenant):
         self.sandbox = sandbox
         self.erp_tenant, self.crm_tenant = erp_tenant, crm_tenant
-        n = next(_slugs)
-        self.erp = make_k3cloud(
-            slug=f"erp{n}",
-            base_url=base_url + self.erp_tenant["server_url"],
-            acct_id=self.erp_tenant["acct_id"],
-            username=self.erp_tenant["username"],
-            auth_mode="password",
-            password=self.erp_tenant["password"],
-            org_number=self.erp_tenant["org_number"],
-            timeout=10,
-        )
-        self.crm = make_fxiaoke(
-            slug=f"crm{n}",
-            base_url=base_url + self.crm_tenant["base_url"],
-            app_id=self.crm_tenant["app_id"],
-            app_secret=self.crm_tenant["app_secret"],
-            permanent_code=self.crm_tenant["permanent_code"],
-            open_user_id=self.crm_tenant["open_user_id"],
-            rate_limit=100000,
-            timeout=10,
-        )
+        self.erp = make_sandbox_k3cloud(base_url, erp_tenant)
+        self.crm = make_sandbox_fxiaoke(base_url, crm_tenant)
 
     # --- the flows of the scenarios -----------------------------------------------------
     def customers(self, slug="customers", **fields):

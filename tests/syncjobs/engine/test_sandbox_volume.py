@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from syncjobs.models import RecordStatus, RunStatus, SyncRecord, ValueMap, ValueMapEntry
+from syncjobs.models import RecordStatus, RunStatus, SyncRecord
 from syncjobs.services import sync
 from tests.syncjobs.engine.scenarios import FAST, Hub
-from tests.syncjobs.factories import make_flow, make_mapping
+from tests.syncjobs.factories import make_flow, make_mapping, make_value_map
 
 TOTAL, SEEDED, MALFORMED = 10_000, 10, 1_000
 
@@ -28,11 +28,7 @@ def test_one_thousand_malformed_among_ten_thousand_leave_nine_thousand_synced(db
     # A salesperson edits the remark of 10% of the accounts; the flow's value map knows only
     # the imported remarks, so exactly those records fail, each with its own message.
     assert sandbox.simulate("fxiaoke", tenant=corp, edit=MALFORMED / TOTAL)[corp]["edited"] == MALFORMED
-    remarks = ValueMap.objects.create(slug="remarks", name="Remarks")
-    ValueMapEntry.objects.bulk_create(
-        ValueMapEntry(value_map=remarks, source_value=f"备注{n}", target_value=f"备注{n}")
-        for n in range(SEEDED + 1, TOTAL + 1)
-    )
+    make_value_map("remarks", {f"备注{n}": f"备注{n}" for n in range(SEEDED + 1, TOTAL + 1)}, "Remarks")
     flow = make_flow(
         "bulk-customers",
         source=hub.crm,

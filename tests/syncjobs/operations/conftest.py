@@ -1,12 +1,6 @@
 import pytest
-from django.utils import timezone
 
 from tests.syncjobs.engine.conftest import connectors, crm, customers, erp  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
 
 
 @pytest.fixture

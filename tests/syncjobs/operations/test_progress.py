@@ -11,7 +11,8 @@ from syncjobs.models import RunPhase, RunStatus
 from syncjobs.operations.progress import flows_progress, progress_of
 from tests.syncjobs.factories import make_flow, make_run
 
-pytestmark = pytest.mark.django_db
+# The clock is frozen first, so the clients log in on it and their sessions have not expired.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def running(flow, now, **fields):

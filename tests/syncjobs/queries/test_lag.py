@@ -4,7 +4,6 @@ records waiting, and each flow's threshold — under a frozen clock."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,9 +17,8 @@ NOW = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+def frozen(clock):
+    clock.move_to(NOW)
 
 
 def ago(minutes):

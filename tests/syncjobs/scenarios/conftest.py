@@ -1,6 +1,5 @@
 """A freshly seeded CRM and ERP per test with the scenario flows installed between them."""
 
-import itertools
 import random
 
 import pytest
@@ -9,9 +8,8 @@ from syncjobs.adapters import adapter_for
 from syncjobs.models import SyncFlow, SyncRecord
 from syncjobs.services import sync
 from syncjobs.services.scenarios import install_scenarios
-from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
+from tests.syncjobs.factories import make_sandbox_fxiaoke, make_sandbox_k3cloud
 
-_slugs = itertools.count(1)
 SEND = "/cgi/message/send"
 
 
@@ -28,27 +26,8 @@ class Site:
         self.sandbox = sandbox
         seeded = sandbox.seed(size=size, seed=11)
         self.erp_tenant, self.crm_tenant = seeded["k3cloud"], seeded["fxiaoke"]
-        n = next(_slugs)
-        self.erp_connector = make_k3cloud(
-            slug=f"erp-{n}",
-            base_url=sandbox.base_url + self.erp_tenant["server_url"],
-            acct_id=self.erp_tenant["acct_id"],
-            username=self.erp_tenant["username"],
-            auth_mode="password",
-            password=self.erp_tenant["password"],
-            org_number=self.erp_tenant["org_number"],
-            timeout=10,
-        )
-        self.crm_connector = make_fxiaoke(
-            slug=f"crm-{n}",
-            base_url=sandbox.base_url + self.crm_tenant["base_url"],
-            app_id=self.crm_tenant["app_id"],
-            app_secret=self.crm_tenant["app_secret"],
-            permanent_code=self.crm_tenant["permanent_code"],
-            open_user_id=self.crm_tenant["open_user_id"],
-            rate_limit=100000,
-            timeout=10,
-        )
+        self.erp_connector = make_sandbox_k3cloud(sandbox.base_url, self.erp_tenant)
+        self.crm_connector = make_sandbox_fxiaoke(sandbox.base_url, self.crm_tenant)
         install_scenarios(self.crm_connector, self.erp_connector)
         self.crm = adapter_for(self.crm_connector)
         self.erp = adapter_for(self.erp_connector)
