@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from syncjobs.views import language, metrics, webhook
+from syncjobs.console.views import language, metrics, webhook
 
-handler403 = "syncjobs.views.errors.permission_denied"
+handler403 = "syncjobs.console.views.errors.permission_denied"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

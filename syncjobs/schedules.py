@@ -1,10 +1,13 @@
-"""Each flow's schedule, kept in django-q2's ``Schedule`` table in step with the flow.
+"""The hub's rows in django-q2's ``Schedule`` table: each flow's, the reconciler's and the console's.
 
 Saving an enabled flow with an interval or a cron expression creates or updates its
 schedule; disabling it, clearing its timing or deleting it removes the schedule. The
 reconciler gets its own schedule (every minute). Catch-up is off (``Q_CLUSTER["catch_up"]``):
 after downtime a schedule fires once, not once per missed slot, and a run that is still
 going absorbs the next firing instead of queueing a second run.
+
+The console's own checks (``SCHEDULES``: alerts, pruning, drift, reconciliation) are
+installed by the migrations and kept by name, so installing them twice changes nothing.
 """
 
 from datetime import timedelta
@@ -17,6 +20,38 @@ from django.utils import timezone
 RUN_FLOW = "syncjobs.tasks.run_flow_on_schedule"
 RECONCILE = "syncjobs.tasks.reconcile"
 RECONCILE_NAME = "Integration Hub: resume stalled runs"
+SCHEDULES = (
+    {
+        "name": "Integration Hub: alert check",
+        "func": "syncjobs.tasks.check_alerts",
+        "schedule_type": "I",  # minutes
+        "minutes": 5,
+    },
+    {
+        "name": "Integration Hub: alert digest",
+        "func": "syncjobs.tasks.send_alert_digest",
+        "schedule_type": "C",
+        "cron": "30 8 * * *",
+    },
+    {
+        "name": "Integration Hub: prune record logs",
+        "func": "syncjobs.tasks.prune_records",
+        "schedule_type": "C",  # cron
+        "cron": "30 3 * * *",
+    },
+    {
+        "name": "Integration Hub: field drift check",
+        "func": "syncjobs.tasks.check_field_drift",
+        "schedule_type": "C",
+        "cron": "15 5 * * *",  # before the working day, after the night's full loads
+    },
+    {
+        "name": "Integration Hub: daily reconciliation",
+        "func": "syncjobs.tasks.scheduled_reconciliation",
+        "schedule_type": "C",
+        "cron": "0 6 * * *",
+    },
+)
 
 
 def _schedule_model():
@@ -84,6 +119,16 @@ def ensure_reconciler():
         func=RECONCILE,
         defaults={"name": RECONCILE_NAME, "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1},
     )
+
+
+def install(schedule_model):
+    """Create the console's ``SCHEDULES`` that are missing; an administrator's later edits are kept.
+
+    ``schedule_model`` is the migration's historical ``Schedule`` (or the real one).
+    """
+    for spec in SCHEDULES:
+        values = {key: value for key, value in spec.items() if key != "name"}
+        schedule_model.objects.get_or_create(name=spec["name"], defaults={**values, "repeats": -1})
 
 
 def _flow_saved(sender, instance, raw=False, **kwargs):

@@ -1,12 +1,18 @@
-"""django-q2 tasks: ids only, each calls one service (``syncjobs.services.sync``).
+"""The hub's django-q2 tasks: ids only, each calls one service.
 
 Arguments are pickled into the queue's tables and shown in its admin, so they are never
 model instances or secrets. Every task is safe to run twice: runs, batches and write-backs
 are claimed by compare-and-set, so a redelivered task finds its work done or taken.
+
+The queue names each task by its dotted path (``syncjobs.tasks.<name>``), in queued tasks
+and in the ``Schedule`` table alike: renaming one needs a data migration of the schedules.
 """
 
 from syncjobs.admin import exports
 from syncjobs.models import SyncFlow, Trigger
+from syncjobs.operations import alerts, drift, retention
+from syncjobs.operations.notify import digest
+from syncjobs.operations.reconciliation import reports
 from syncjobs.services import sync
 
 
@@ -48,3 +54,34 @@ def reconcile():
 def build_export(export_id):
     """Write a queued audit export's file (see ``syncjobs.admin.exports``)."""
     return exports.build_export(export_id)
+
+
+def check_alerts():
+    """Mail the integration admins about what went wrong (scheduled every few minutes)."""
+    return alerts.send_alerts()
+
+
+def send_alert_digest():
+    """Send the rules' daily digest of the last 24 hours (scheduled every morning)."""
+    return digest.send_digest()
+
+
+def check_field_drift():
+    """Compare the mapped fields with the systems' metadata; pause drifted flows (scheduled daily)."""
+    return [found.flow_id for found in drift.check_all()]
+
+
+def prune_records():
+    """Delete settled record logs past the retention period (scheduled daily)."""
+    pruned = retention.prune()
+    return {"records": pruned.records, "webhook_events": pruned.webhook_events}
+
+
+def run_reconciliation(report_id):
+    """Run one requested reconciliation report."""
+    return reports.run_report(report_id).status
+
+
+def scheduled_reconciliation():
+    """Reconcile the last days for every connector pair and mail the results (scheduled daily)."""
+    return [report.pk for report in reports.run_scheduled()]

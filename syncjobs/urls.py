@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from syncjobs.views import flows, progress
+from syncjobs.console.views import flows, progress
 
 app_name = "operations"
 

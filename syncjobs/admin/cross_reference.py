@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from syncjobs.admin.base import LargeTableMixin
 from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import CrossReference
+from syncjobs.queries.search import search_cross_references
 from syncjobs.resources import CrossReferenceResource
-from syncjobs.selectors import search_cross_references
 
 
 @admin.register(CrossReference)

@@ -14,8 +14,8 @@ from syncjobs.admin.base import (
 )
 from syncjobs.admin.exports import AuditExportMixin
 from syncjobs.models import SyncRecord
+from syncjobs.queries.search import search_records
 from syncjobs.resources import SyncRecordResource
-from syncjobs.selectors import search_records
 from syncjobs.services import sync
 
 

@@ -1,7 +1,11 @@
-"""The records and mappings console: pages inside the admin for the people who keep data clean.
+"""The hub's web pages beyond the model admins, with their forms and URL configuration.
 
-Failed records (re-run in bulk, replay an edited payload, resolve or ignore), a record's
-timeline, mapping versions side by side, and a mapping editor with pickers and a preview.
+Inside the admin: the records and mappings console (``/admin/console/``: failed records
+re-run in bulk, replay of an edited payload, a record's timeline, mapping versions side by
+side, a mapping editor with pickers and a preview) and the operations pages
+(``/admin/operations/``: live progress, run all, pause and resume). Outside it: the CRM's
+webhook, ``/metrics`` for Prometheus, the language switch and the 403 page.
+
 Views only check permissions and delegate: reads to ``syncjobs.queries``, writes to
-``syncjobs.services``.
+``syncjobs.services`` and ``syncjobs.operations``.
 """

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from syncjobs import selectors
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.engine import lookups
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.engine.options import FlowOptions
 from syncjobs.mapping import compile_mapping, parse_path, value_map_slugs
@@ -40,7 +40,7 @@ class FlowContext:
     def value_maps(self):
         """The value maps the mapping uses, loaded once per run and worker (not once per page)."""
         if self._value_maps is None:
-            self._value_maps = selectors.value_maps(value_map_slugs(self.mapping))
+            self._value_maps = lookups.value_maps(value_map_slugs(self.mapping))
         return self._value_maps
 
     def has_reverse_flow(self):

@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.db import DatabaseError
 
 from connectors.errors import ConnectorError
-from syncjobs import selectors
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages
 from syncjobs.engine.items import Item, open_items
+from syncjobs.engine.lookups import cross_references_for, fetch_lookups
 from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
 from syncjobs.engine.refused_values import unmapped_entries
@@ -52,7 +52,7 @@ def attach_cross_references(ctx, items):
     ids = [item.record.id for item in items]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        for xref in selectors.cross_references_for(ctx.flow).filter(source_id__in=chunk):
+        for xref in cross_references_for(ctx.flow).filter(source_id__in=chunk):
             by_source[xref.source_id] = xref
     for item in items:
         item.xref = by_source.get(item.record.id)
@@ -126,7 +126,7 @@ def map_items(ctx, items):
         return
     context = MappingContext(
         value_maps=ctx.value_maps(),
-        lookups=selectors.fetch_lookups(_lookup_requests(ctx, mappable)),
+        lookups=fetch_lookups(_lookup_requests(ctx, mappable)),
         timezone=ctx.options.time_zone,
     )
     fields = ctx.target.target_fields(ctx.flow.target_object)

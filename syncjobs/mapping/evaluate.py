@@ -168,6 +168,12 @@ def _lookup_keys(value):
 
 
 def value_map_slugs(rows):
-    """The value maps the rows use, so the engine can load just those."""
-    mapping = compile_mapping(rows)
-    return {c.row.params["map"] for c in mapping.rows if c.row.transform == "value_map"}
+    """The slugs of the value maps ``rows`` use, so the engine loads and an export writes just those.
+
+    ``rows`` are of any kind ``compile_mapping`` takes, and need not be valid: an imported file's
+    rows are asked before they are checked, so its missing value maps are named beside its bad rows.
+    """
+    if isinstance(rows, CompiledMapping):
+        rows = [compiled.row for compiled in rows.rows]
+    used = (MappingRow.of(row) for row in rows)
+    return {row.params.get("map") for row in used if row.transform == "value_map"} - {None}

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from syncjobs.operations import schedules
+from syncjobs import schedules
 
 
 def install_schedules(apps, schema_editor):

@@ -6,7 +6,7 @@ import django.utils.timezone
 import syncjobs.fields
 from django.db import migrations, models
 
-from syncjobs.operations import schedules
+from syncjobs import schedules
 
 
 def install_schedules(apps, schema_editor):

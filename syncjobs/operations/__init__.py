@@ -1,2 +1,2 @@
 """The operations console: live progress, flow control, dashboard, alerts, reconciliation,
-webhooks and retention. Services write, selectors read; views and tasks only delegate."""
+webhooks and retention. Services write, queries read; views and tasks only delegate."""

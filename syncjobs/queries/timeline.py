@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from syncjobs.engine.lookups import cross_references_for
 from syncjobs.engine.payloads import fingerprint
 from syncjobs.models import (
     CrossReference,
@@ -22,7 +23,6 @@ from syncjobs.models import (
     WriteBackStatus,
 )
 from syncjobs.queries.diffs import diff
-from syncjobs.selectors import cross_references_for
 
 # A record changed daily for years still shows its recent story on one page.
 MAX_ATTEMPTS = 200

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from syncjobs.mapping import mapping_errors
+from syncjobs.mapping import mapping_errors, value_map_slugs
 from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
 from syncjobs.resources.base import (
     HubResource,
@@ -135,7 +135,7 @@ class SyncFlowResource(HubResource):
         if bundle is not None:
             return dump_json(bundle["value_maps"])
         rows = snapshot_rows(flow) if flow.pk else []
-        return dump_json(flow_config.export_value_maps(flow_config.value_map_slugs(rows)))
+        return dump_json(flow_config.export_value_maps(value_map_slugs(rows)))
 
     # --- import ---------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ class SyncFlowResource(HubResource):
 
     def _missing_value_maps(self, bundle):
         in_file = {value_map["slug"] for value_map in bundle["value_maps"]}
-        used = set(flow_config.value_map_slugs(bundle["rows"]))
+        used = value_map_slugs(bundle["rows"])
         installed = set(ValueMap.objects.filter(slug__in=used - in_file).values_list("slug", flat=True))
         return sorted(used - in_file - installed)
 

@@ -79,11 +79,6 @@ def replace_mappings(flow, rows):
     return changed
 
 
-def value_map_slugs(rows):
-    """The slugs of the value maps ``rows`` use."""
-    return sorted({row["params"].get("map") for row in rows if row["transform"] == "value_map"} - {None})
-
-
 def export_value_maps(slugs):
     """The value maps ``slugs`` as plain data, entries in source-value order."""
     maps = ValueMap.objects.filter(slug__in=slugs).prefetch_related("entries").order_by("slug")

@@ -1,6 +1,8 @@
-"""Each flow's django-q2 schedule follows the flow; after downtime a schedule fires once."""
+"""Each flow's django-q2 schedule follows the flow; after downtime a schedule fires once; the
+console's checks are installed once."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.utils import timezone
@@ -83,3 +85,22 @@ def test_a_scheduled_firing_joins_the_flows_unfinished_run(django_capture_on_com
     run = SyncRun.objects.get()
     assert (run.trigger, run.status) == (Trigger.SCHEDULE, RunStatus.QUEUED)
     assert run_flow_on_schedule(make_flow("off", enabled=False).pk) is None
+
+
+def test_the_checks_are_scheduled_and_their_tasks_exist():
+    names = {spec["name"] for spec in schedules.SCHEDULES}
+    installed = {s.name: s for s in Schedule.objects.filter(name__in=names)}
+
+    assert set(installed) == names
+    assert installed["Integration Hub: alert check"].minutes == 5
+    for schedule in installed.values():
+        module, name = schedule.func.rsplit(".", 1)
+        assert callable(getattr(import_module(module), name))
+
+
+def test_installing_the_schedules_again_keeps_an_administrators_changes():
+    Schedule.objects.filter(name="Integration Hub: alert check").update(minutes=10)
+
+    schedules.install(Schedule)
+
+    assert Schedule.objects.get(name="Integration Hub: alert check").minutes == 10

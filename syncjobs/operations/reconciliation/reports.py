@@ -22,7 +22,7 @@ from syncjobs.operations import mail
 from syncjobs.operations.reconciliation import documents, export, matching, reading
 
 logger = logging.getLogger(__name__)
-RUN_TASK = "syncjobs.operations.tasks.run_reconciliation"
+RUN_TASK = "syncjobs.tasks.run_reconciliation"
 _CHUNK = 500
 
 

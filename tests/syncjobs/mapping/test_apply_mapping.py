@@ -195,6 +195,16 @@ def test_lookup_requests_collect_every_key_a_page_needs():
         ("products", "target_id"): {"p1", "p2", "p3"},
     }
     assert value_map_slugs(ROWS) == {"levels"}
+    assert value_map_slugs(compile_mapping(ROWS)) == {"levels"}
+
+
+def test_value_map_slugs_read_rows_not_checked_yet():
+    rows = [
+        {"target_path": "", "transform": "value_map", "params": {"map": "levels"}},
+        {"target_path": "FGroup", "transform": "value_map", "params": {}},
+        {"target_path": "FName", "source_path": "name", "params": {"map": "unused"}},
+    ]
+    assert value_map_slugs(rows) == {"levels"}
 
 
 def test_compiled_mapping_is_reused_across_records():

@@ -1,19 +1,19 @@
 """Alert mails: what triggers them, who gets them, and at most one per cause per hour."""
 
 from datetime import timedelta
-from importlib import import_module
 from smtplib import SMTPException
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
-from django_q.models import OrmQ, Schedule
+from django_q.models import OrmQ
 
 from connectors import quota
 from connectors.guard import connector_breaker
+from syncjobs import tasks
 from syncjobs.models import AlertNotice, RunStatus
-from syncjobs.operations import alerts, schedules
+from syncjobs.operations import alerts
 from syncjobs.operations.alerts import Alert, claim, send_alerts
 from tests.syncjobs.factories import make_flow, make_k3cloud, make_run
 
@@ -122,27 +122,6 @@ def test_a_mail_that_cannot_be_sent_leaves_the_cause_to_the_next_check(integrati
     assert send_alerts() == ["flow-failing:customers"]
 
 
-def test_the_checks_are_scheduled_and_their_tasks_exist():
-    names = {spec["name"] for spec in schedules.SCHEDULES}
-    installed = {s.name: s for s in Schedule.objects.filter(name__in=names)}
-
-    assert set(installed) == names
-    assert installed["Integration Hub: alert check"].minutes == 5
-    for schedule in installed.values():
-        module, name = schedule.func.rsplit(".", 1)
-        assert callable(getattr(import_module(module), name))
-
-
-def test_installing_the_schedules_again_keeps_an_administrators_changes():
-    Schedule.objects.filter(name="Integration Hub: alert check").update(minutes=10)
-
-    schedules.install(Schedule)
-
-    assert Schedule.objects.get(name="Integration Hub: alert check").minutes == 10
-
-
 def test_the_alert_task_returns_what_it_mailed(integration_admin):
-    from syncjobs.operations import tasks
-
     fail_runs(make_flow("orders"), 3)
     assert tasks.check_alerts() == ["flow-failing:orders"]

@@ -8,7 +8,7 @@ from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.models import FieldDrift, SyncFlow
 from syncjobs.operations import control, drift
 from syncjobs.operations.notify.causes import CAUSES, Check
-from syncjobs.operations.schedules import SCHEDULES
+from syncjobs.schedules import SCHEDULES
 from syncjobs.services import mapping_checks, metadata
 from syncjobs.services.mapping_versions import snapshot_rows
 from syncjobs.services.scenarios import install_scenarios
@@ -81,7 +81,7 @@ def test_a_changed_type_stays_a_drift_until_the_flow_is_resumed(flow, sandbox):
 
 
 def test_the_check_is_scheduled_daily():
-    [spec] = [s for s in SCHEDULES if s["func"] == "syncjobs.operations.tasks.check_field_drift"]
+    [spec] = [s for s in SCHEDULES if s["func"] == "syncjobs.tasks.check_field_drift"]
     assert spec["schedule_type"] == "C" and spec["cron"].count("*") == 3
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_q.models import OrmQ
 from openpyxl import load_workbook
 
+from syncjobs import tasks
 from syncjobs.models import ReconciliationDifference, ReconciliationReport, ReportStatus
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
@@ -72,7 +73,7 @@ def test_an_integration_admin_requests_a_report_and_a_worker_is_asked_to_run_it(
     assert response["Location"] == reverse("admin:syncjobs_reconciliationreport_change", args=[report.pk])
     assert (report.status, report.period_start) == (ReportStatus.QUEUED, date(2027, 3, 1))
     task = OrmQ.objects.get().task
-    assert (task["func"], task["args"]) == ("syncjobs.operations.tasks.run_reconciliation", (report.pk,))
+    assert (task["func"], task["args"]) == ("syncjobs.tasks.run_reconciliation", (report.pk,))
 
 
 def test_a_request_without_the_csrf_token_is_refused(admin_client_csrf, pair):
@@ -128,8 +129,6 @@ def test_a_queued_report_page_refreshes_itself(admin_client_csrf, report):
 
 
 def test_a_report_runs_once_even_if_its_task_is_delivered_twice(report):
-    from syncjobs.operations import tasks
-
     assert tasks.run_reconciliation(report.pk) == ReportStatus.DONE  # already done: left as it is
     assert report.differences.count() == 1
 

@@ -1,23 +1,15 @@
+"""Value maps and cross-references for a page of records, in a bounded number of queries."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from syncjobs.engine.lookups import cross_references_for, fetch_lookups, mapping_context, value_maps
 from syncjobs.mapping import MappingFailed, apply_mapping
-from syncjobs.models import SyncRecord
-from syncjobs.selectors import (
-    cross_references_for,
-    fetch_lookups,
-    mapping_context,
-    search_records,
-    value_maps,
-)
-from syncjobs.services.flows import save_incremental_state, set_enabled
 from tests.syncjobs.factories import (
     make_cross_reference,
     make_flow,
     make_k3cloud,
-    make_records,
-    make_run,
     make_value_map,
 )
 
@@ -84,23 +76,3 @@ def test_value_maps_load_only_those_asked_for():
     make_value_map("levels", {"1": "VIP"})
     make_value_map("units", {"个": "PCS"})
     assert value_maps({"units"}) == {"units": {"个": "PCS"}}
-
-
-def test_search_records_ignores_error_text_of_successful_records():
-    run = make_run(make_flow())
-    make_records(run, 2, error_message="warning: slow")
-    make_records(run, 1, status="failed", error_message="slow server refused")
-    found = search_records(SyncRecord.objects.all(), "slow")
-    assert [r.status for r in found] == ["failed"]
-    assert search_records(SyncRecord.objects.all(), "  ").count() == 3
-
-
-def test_set_enabled_keeps_history_and_watermark_moves_without_it():
-    flow = make_flow(enabled=False)
-    assert set_enabled([flow], True) == 1
-    assert set_enabled([flow], True) == 0
-    history = flow.history.count()
-    save_incremental_state(flow.pk, "2024-05-01T00:00:00+08:00", ["a1", "a2"])
-    flow.refresh_from_db()
-    assert flow.boundary_ids == ["a1", "a2"] and flow.watermark.year == 2024
-    assert flow.history.count() == history

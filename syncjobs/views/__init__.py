@@ -1,1 +1,0 @@
-"""Console views beyond the model admins: each checks its permission and delegates."""
