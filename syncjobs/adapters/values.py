@@ -14,7 +14,9 @@ from django.conf import settings
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _zone():
+def business_zone():
+    """The business's time zone (TIME_ZONE): K3Cloud's naive dates are wall-clock times of the
+    ERP's site, and a date without a time means midnight there."""
     return ZoneInfo(settings.TIME_ZONE)
 
 
@@ -39,10 +41,10 @@ def _fxiaoke_leaf(value):
     if isinstance(value, Decimal | float):
         return _amount(value)
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=_zone())
+        moment = value if value.tzinfo else value.replace(tzinfo=business_zone())
         return (moment - _EPOCH) // timedelta(milliseconds=1)
     if isinstance(value, date):
-        return _fxiaoke_leaf(datetime.combine(value, time.min, tzinfo=_zone()))
+        return _fxiaoke_leaf(datetime.combine(value, time.min, tzinfo=business_zone()))
     return value
 
 
@@ -55,7 +57,7 @@ def _k3cloud_leaf(value):
     if isinstance(value, Decimal | float):
         return _amount(value)
     if isinstance(value, datetime):
-        moment = value.astimezone(_zone()) if value.tzinfo else value
+        moment = value.astimezone(business_zone()) if value.tzinfo else value
         return moment.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()

@@ -5,9 +5,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.values import business_zone
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 
@@ -21,10 +20,6 @@ class Document:
     number: str
     day: date | None
     amount: Decimal | None
-
-
-def business_zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def period_filter(system, side, start, end):
