@@ -30,10 +30,10 @@ class RunStatus(models.TextChoices):
 
 
 class RunPhase(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = statuses.QUEUED
     READING = "reading", _("Reading the source")
     WRITING = "writing", _("Writing the target")
-    DONE = "done", _("Done")
+    DONE = statuses.DONE
 
 
 class RecordAction(models.TextChoices):

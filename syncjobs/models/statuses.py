@@ -1,4 +1,5 @@
-"""The status words shared by runs, records, batches, write-backs, reports, exports and sends.
+"""The status words shared by runs (and their phases), records, batches, write-backs, reports,
+exports and sends.
 
 Each model's ``TextChoices`` draws the statuses it has from here, so a value is stored as the
 same text and shown with the same translated label wherever it appears; a model only spells
