@@ -5,13 +5,13 @@ this is the safety net for values that reach an adapter as Python objects (a ``D
 a ``datetime``), which JSON cannot carry or would carry as a lossy float.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from syncjobs.adapters.fxiaoke_read import to_ms
 
 
 def business_zone():
@@ -42,7 +42,7 @@ def _fxiaoke_leaf(value):
         return _amount(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=business_zone())
-        return (moment - _EPOCH) // timedelta(milliseconds=1)
+        return to_ms(moment)
     if isinstance(value, date):
         return _fxiaoke_leaf(datetime.combine(value, time.min, tzinfo=business_zone()))
     return value
