@@ -1,6 +1,6 @@
 """The Fxiaoke (ShareCRM) Open API client: CRM objects, messages and the connection check."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from connectors.errors import NotFoundError, OutcomeUnknownError
 from connectors.fxiaoke import paths
@@ -110,21 +110,16 @@ class FxiaokeClient:
 
     def delete(self, api_name, data_ids):
         """Delete voided records (one id or a list of ids)."""
-        body = {"dataObjectApiName": api_name, "idList": _id_list(data_ids)}
-        context = gettext("deleting %(object)s %(id)s") % {
-            "object": api_name,
-            "id": ", ".join(body["idList"]),
-        }
-        self._call(paths.data_path(api_name, "delete"), body, context=context, is_write=True)
+        self._write_ids(api_name, data_ids, "delete", gettext_noop("deleting %(object)s %(id)s"))
 
     def recover(self, api_name, data_ids):
         """Bring voided records (one id or a list of ids) back to life."""
+        self._write_ids(api_name, data_ids, "recover", gettext_noop("recovering %(object)s %(id)s"))
+
+    def _write_ids(self, api_name, data_ids, operation, doing):
         body = {"dataObjectApiName": api_name, "idList": _id_list(data_ids)}
-        context = gettext("recovering %(object)s %(id)s") % {
-            "object": api_name,
-            "id": ", ".join(body["idList"]),
-        }
-        self._call(paths.data_path(api_name, "recover"), body, context=context, is_write=True)
+        context = gettext(doing) % {"object": api_name, "id": ", ".join(body["idList"])}
+        self._call(paths.data_path(api_name, operation), body, context=context, is_write=True)
 
     def change_owner(self, api_name, data_id, owner_id):
         """Make the employee ``owner_id`` (e.g. ``"1000"``) the owner of record ``data_id``."""

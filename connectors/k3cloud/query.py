@@ -29,6 +29,16 @@ def query_body(form_id, keys, filter_string, order_string, start_row, limit):
     }
 
 
+def quote(value):
+    """A FilterString literal: ``'O''Brien'``."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def in_condition(key, values):
+    """A FilterString ``key in ('a','b')`` listing ``values`` as literals."""
+    return f"{key} in ({','.join(quote(v) for v in values)})"
+
+
 def rows_as_dicts(payload, keys):
     """Rows of either service as dicts keyed by the field keys, in FieldKeys order.
 

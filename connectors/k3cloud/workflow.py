@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from connectors.errors import OutcomeUnknownError, PermanentError, TransientError
 from connectors.k3cloud.errors import SYSTEM, DocumentNotFoundError, UnprocessedDocumentsError
+from connectors.k3cloud.query import in_condition
 from connectors.k3cloud.results import OperationResult, ResponseStatus, SuccessEntity, as_id, get_key
 
 logger = logging.getLogger(__name__)
@@ -230,8 +231,7 @@ class PushSettlement:
         if links is None or links[0] != form_id:
             return None
         if numbers:
-            quoted = ",".join("'" + str(n).replace("'", "''") + "'" for n in numbers)
-            rows = client.query(form_id, "FID", f"FBillNo in ({quoted})")
+            rows = client.query(form_id, "FID", in_condition("FBillNo", numbers))
             ids = sorted({row["FID"] for row in rows})
         return cls(client, rule_id, [int(i) for i in ids])
 

@@ -12,6 +12,13 @@ from datetime import datetime
 from typing import Protocol
 
 
+def chunks(values, size):
+    """``values`` without repeats, in lists of at most ``size``: as many as one request may carry."""
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 @dataclass
 class SourceRecord:
     """One record read from a source system, shaped for the mapping evaluator.

@@ -15,13 +15,12 @@ from connectors.errors import (
     RateLimitedError,
 )
 from syncjobs.adapters import fxiaoke_notify
-from syncjobs.adapters.base import TargetRef, WriteResult
+from syncjobs.adapters.base import TargetRef, WriteResult, chunks
 from syncjobs.adapters.fxiaoke_read import (
     DETAILS,
     MAX_PAGE,
     SYSTEM,
     Projection,
-    chunks,
     detail_field,
     only,
     scope_filters,
@@ -70,7 +69,7 @@ class FxiaokeAdapter:
         """The records with these ``_id``s (within the flow's filter); unknown ids are absent."""
         projection = Projection(obj, options.fields)
         records = []
-        for chunk in chunks(ids):
+        for chunk in chunks(ids, MAX_PAGE):
             filters = [*scope_filters(options), ("_id", "IN", chunk)]
             for page in self._pages(obj, filters, projection, MAX_PAGE):
                 records += page
@@ -81,7 +80,7 @@ class FxiaokeAdapter:
         # No fields named: ask for the id alone rather than for everything.
         projection = Projection(obj, [f for f in fields if f] or ["_id"])
         found = {}
-        for chunk in chunks(ids):
+        for chunk in chunks(ids, MAX_PAGE):
             for page in self._pages(obj, [("_id", "IN", chunk)], projection, MAX_PAGE):
                 found.update({record.id: only(record.data, fields) for record in page})
         return found
@@ -91,7 +90,7 @@ class FxiaokeAdapter:
         name = field_path.split(".", 1)[0]
         wanted = [str(v) for v in values if v not in (None, "")]
         found = {}
-        for chunk in chunks(wanted):
+        for chunk in chunks(wanted, MAX_PAGE):
             query = self.client.query(obj, [(name, "IN", chunk)], field_projection=["_id", "name", name])
             for record in query:
                 key = str(record.get(name))
@@ -163,7 +162,7 @@ class FxiaokeAdapter:
             return results
         names = {}
         try:
-            for chunk in chunks(unnamed):
+            for chunk in chunks(unnamed, MAX_PAGE):
                 query = self.client.query(obj, [("_id", "IN", chunk)], field_projection=["_id", "name"])
                 names.update({record["_id"]: str(record.get("name") or "") for record in query})
         except ConnectorError:

@@ -20,7 +20,8 @@ import string
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError, PermanentError
-from syncjobs.adapters.fxiaoke_read import SYSTEM, chunks, field_name
+from syncjobs.adapters.base import chunks
+from syncjobs.adapters.fxiaoke_read import MAX_PAGE, SYSTEM, field_name
 
 OPEN_USER_PREFIX = "FSUID_"
 
@@ -125,7 +126,7 @@ def _by_id(adapter, obj, ids, fields):
     known = adapter.field_names(obj)
     projection = [name for name in dict.fromkeys(["_id", "name", *fields]) if name in known]
     found = {}
-    for chunk in chunks(ids):
+    for chunk in chunks(ids, MAX_PAGE):
         for record in adapter.client.query(obj, [("_id", "IN", chunk)], field_projection=projection):
             found[record["_id"]] = record
     return found

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils.translation import gettext as _
 
 from connectors.errors import PermanentError
-from syncjobs.adapters.base import SourceRecord
+from syncjobs.adapters.base import SourceRecord, chunks
 
 SYSTEM = "fxiaoke"
 # The CRM answers at most 100 records a page and takes at most 100 values per IN we send.
@@ -40,12 +40,6 @@ def from_ms(value):
         return _EPOCH + timedelta(milliseconds=int(value))
     except (TypeError, ValueError):
         return None
-
-
-def chunks(values, size=MAX_PAGE):
-    values = list(dict.fromkeys(values))
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def field_name(segment):
@@ -112,7 +106,7 @@ class Projection:
         for detail in self.details:
             master_field = detail_field(self.obj, detail)
             lines = {}
-            for chunk in chunks(ids):
+            for chunk in chunks(ids, MAX_PAGE):
                 query = client.query(
                     detail, [(master_field, "IN", chunk)], field_projection=self.detail_fields(detail)
                 )

@@ -5,16 +5,16 @@ one BatchSave per batch the engine hands over; post-actions are the ERP's status
 """
 
 from connectors.errors import ConnectorError
+from connectors.k3cloud.query import in_condition
 from syncjobs.adapters import k3cloud_actions
-from syncjobs.adapters.base import TargetRef
+from syncjobs.adapters.base import TargetRef, chunks
 from syncjobs.adapters.k3cloud_fields import target_fields
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.adapters.k3cloud_read import (
+    IN_CHUNK,
     SYSTEM,
     QueryShape,
     changed_filter,
-    chunks,
-    in_condition,
     join,
     keyset_rows,
     scope_conditions,
@@ -90,7 +90,7 @@ class K3CloudAdapter:
         return found
 
     def _by_keys(self, shape, key, values, scope):
-        for chunk in chunks(str(v) for v in values):
+        for chunk in chunks((str(v) for v in values), IN_CHUNK):
             condition = join([in_condition(key, chunk), *scope])
             yield from shape.records(keyset_rows(self.client, shape, condition, MAX_QUERY_ROWS))
 

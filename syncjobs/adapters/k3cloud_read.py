@@ -9,24 +9,19 @@ line keyed by the rest of the path (``FMaterialId.FNumber``).
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from connectors.errors import PermanentError
+from connectors.k3cloud.query import in_condition, quote
 from syncjobs.adapters.base import SourceRecord
 from syncjobs.adapters.k3cloud_forms import form_info
+from syncjobs.adapters.values import business_zone
 
 SYSTEM = "k3cloud"
 COMPARE = {"EQ": "=", "N": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
 # How many values one ``in (...)`` condition lists; long lists are split into several queries.
 IN_CHUNK = 200
-
-
-def business_zone():
-    """K3Cloud dates are naive wall-clock times of the ERP's site, which runs in TIME_ZONE."""
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def erp_moment(text):
@@ -41,21 +36,6 @@ def erp_literal(moment):
     """A FilterString date literal in ERP local time. Seconds are floored: ``>=`` then errs
     on reading a boundary record again, never on missing one."""
     return moment.astimezone(business_zone()).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def quote(value):
-    """A FilterString literal: ``'O''Brien'``."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def in_condition(key, values):
-    return f"{key} in ({','.join(quote(v) for v in values)})"
-
-
-def chunks(values, size=IN_CHUNK):
-    values = list(dict.fromkeys(values))
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def plain(value):

@@ -5,16 +5,18 @@ this is the safety net for values that reach an adapter as Python objects (a ``D
 a ``datetime``), which JSON cannot carry or would carry as a lossy float.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from syncjobs.adapters.fxiaoke_read import to_ms
 
 
-def _zone():
+def business_zone():
+    """The business's time zone (TIME_ZONE): K3Cloud's naive dates are wall-clock times of the
+    ERP's site, and a date without a time means midnight there."""
     return ZoneInfo(settings.TIME_ZONE)
 
 
@@ -39,10 +41,10 @@ def _fxiaoke_leaf(value):
     if isinstance(value, Decimal | float):
         return _amount(value)
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=_zone())
-        return (moment - _EPOCH) // timedelta(milliseconds=1)
+        moment = value if value.tzinfo else value.replace(tzinfo=business_zone())
+        return to_ms(moment)
     if isinstance(value, date):
-        return _fxiaoke_leaf(datetime.combine(value, time.min, tzinfo=_zone()))
+        return _fxiaoke_leaf(datetime.combine(value, time.min, tzinfo=business_zone()))
     return value
 
 
@@ -55,7 +57,7 @@ def _k3cloud_leaf(value):
     if isinstance(value, Decimal | float):
         return _amount(value)
     if isinstance(value, datetime):
-        moment = value.astimezone(_zone()) if value.tzinfo else value
+        moment = value.astimezone(business_zone()) if value.tzinfo else value
         return moment.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()

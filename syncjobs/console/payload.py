@@ -1,40 +1,29 @@
 """Edit a mapped payload field by field: one input per value, lines included, never raw JSON.
 
 Fields are named by the readable paths of ``syncjobs.queries.diffs.leaves``
-(``FCustId.FNumber``, ``FSaleOrderEntry[2].FQty``; lines count from 1). A changed value
-keeps the type the field had (a whole number stays one, true/false stay booleans).
+(``FCustId.FNumber``, ``FSaleOrderEntry[2].FQty``; lines count from 1), read with the
+mapping's path grammar: a mapped payload's keys are the names its mapping's target paths gave.
+A changed value keeps the type the field had (a whole number stays one, true/false stay booleans).
 """
 
 import copy
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from syncjobs.mapping.paths import PathError, parse_line_path
 from syncjobs.queries.diffs import leaves
 
-_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
 NEW_FIELDS = 3
-
-
-class PathError(ValueError):
-    pass
 
 
 def parse(path):
     """``FSaleOrderEntry[2].FQty`` → ``["FSaleOrderEntry", 1, "FQty"]`` (list positions from 0)."""
     tokens = []
-    for part in str(path).strip().split("."):
-        match = _SEGMENT.fullmatch(part)
-        if match is None:
-            raise PathError(
-                _("“%(path)s” is not a field path such as FCustId.FNumber or FEntity[1].FQty")
-                % {"path": path}
-            )
-        tokens.append(match.group(1))
-        tokens += [int(n) - 1 for n in re.findall(r"\[(\d+)\]", match.group(2))]
-    if any(isinstance(t, int) and t < 0 for t in tokens):
-        raise PathError(_("Lines are counted from 1 in “%(path)s”.") % {"path": path})
+    for segment in parse_line_path(path).segments:
+        tokens.append(segment.name)
+        if segment.line is not None:
+            tokens.append(segment.line - 1)
     return tokens
 
 

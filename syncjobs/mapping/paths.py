@@ -2,6 +2,10 @@
 
 ``name[]`` walks every entry of a list (detail lines); the entry's position becomes part of an
 *index* tuple, one number per ``[]``, so a value read from line 3 is written to line 3.
+
+The same grammar names one value of one payload with ``name[n]`` instead, lines counted from 1
+(``FSaleOrderEntry[2].FQty``): the readable paths of diffs and of the replay form. A mapping
+path maps every line, so it takes ``[]`` and never ``[n]``; a readable path the other way round.
 """
 
 import re
@@ -9,7 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*(?:\[\])?|\d+)$")
+# One dotted part: a field name, optionally followed by "[]" or "[n]", or a list position.
+_PART = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<line>\d*)\])?|\d+")
 COMPANION_SUFFIX = "__r"
 
 
@@ -17,6 +22,7 @@ COMPANION_SUFFIX = "__r"
 class Segment:
     name: str
     is_list: bool = False
+    line: int | None = None  # the line ``name[n]`` names in a readable path, counted from 1
 
     @property
     def position(self):
@@ -49,13 +55,13 @@ class PathError(ValueError):
 
 
 def parse_path(text):
-    """Parse a dotted path; raise ``PathError`` with a translated message if it is malformed."""
+    """Parse a mapping path; raise ``PathError`` with a translated message if it is malformed."""
     text = (text or "").strip()
     if not text:
         raise PathError(_("The path is empty."))
     segments = []
-    for part in text.split("."):
-        if not _NAME.match(part):
+    for part, match in _parts(text):
+        if match is None or match["line"]:
             raise PathError(
                 _(
                     "“%(part)s” in “%(path)s” is not a field name: use letters, digits and "
@@ -63,9 +69,29 @@ def parse_path(text):
                 )
                 % {"part": part, "path": text}
             )
-        is_list = part.endswith("[]")
-        segments.append(Segment(part[:-2] if is_list else part, is_list))
+        segments.append(Segment(match["name"] or part, match["line"] == ""))
     return Path(text, tuple(segments))
+
+
+def parse_line_path(text):
+    """Parse a readable path (``FSaleOrderEntry[2].FQty``, lines from 1); raise ``PathError`` if malformed."""
+    text = str(text).strip()
+    segments = []
+    for part, match in _parts(text):
+        if match is None or match["line"] == "":
+            raise PathError(
+                _("“%(path)s” is not a field path such as FCustId.FNumber or FEntity[1].FQty")
+                % {"path": text}
+            )
+        line = None if match["line"] is None else int(match["line"])
+        segments.append(Segment(match["name"] or part, line=line))
+    if any(segment.line == 0 for segment in segments):
+        raise PathError(_("Lines are counted from 1 in “%(path)s”.") % {"path": text})
+    return Path(text, tuple(segments))
+
+
+def _parts(text):
+    return [(part, _PART.fullmatch(part)) for part in text.split(".")]
 
 
 def resolve_all(value, path):

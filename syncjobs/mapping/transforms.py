@@ -92,12 +92,17 @@ def _default(value, params, env):
     return params["value"] if is_empty(value) else value
 
 
-def _value_map(value, params, env):
+def _each(one, value, params, env):
+    # A multi-select holds a list of values; each is mapped (or looked up) on its own.
     if is_empty(value):
         return None
     if isinstance(value, list):
-        return [_map_one(item, params, env) for item in value]
-    return _map_one(value, params, env)
+        return [one(item, params, env) for item in value]
+    return one(value, params, env)
+
+
+def _value_map(value, params, env):
+    return _each(_map_one, value, params, env)
 
 
 def _map_one(value, params, env):
@@ -121,11 +126,7 @@ def _map_one(value, params, env):
 
 
 def _lookup(value, params, env):
-    if is_empty(value):
-        return None
-    if isinstance(value, list):
-        return [_lookup_one(item, params, env) for item in value]
-    return _lookup_one(value, params, env)
+    return _each(_lookup_one, value, params, env)
 
 
 def _lookup_one(value, params, env):

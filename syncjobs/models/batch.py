@@ -4,12 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from syncjobs.fields import RemoteJSONField
+from syncjobs.models import statuses
 
 
 class BatchStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    PENDING = statuses.PENDING
+    RUNNING = statuses.RUNNING
+    DONE = statuses.DONE
 
 
 class SyncBatch(models.Model):

@@ -6,12 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from syncjobs.models import statuses
+
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    QUEUED = statuses.QUEUED
+    RUNNING = statuses.RUNNING
     DONE = "done", _("Ready to download")
-    FAILED = "failed", _("Failed")
+    FAILED = statuses.FAILED
 
 
 class ExportFile(models.Model):

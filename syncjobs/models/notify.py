@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import EncryptedTextField, RedactedJSONField, RedactedTextField
+from syncjobs.models import statuses
 
 
 class ChannelKind(models.TextChoices):
@@ -153,9 +154,9 @@ class DeliveryKind(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = statuses.PENDING
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = statuses.FAILED
 
 
 class ChannelDelivery(models.Model):

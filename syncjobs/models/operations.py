@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from syncjobs.models import statuses
+
 
 class AlertNotice(models.Model):
     """The last mail sent for one alert cause; a cause is mailed at most once an hour.
@@ -50,10 +52,10 @@ class WebhookEvent(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = statuses.QUEUED
+    RUNNING = statuses.RUNNING
+    DONE = statuses.DONE
+    FAILED = statuses.FAILED
 
 
 class ReconciliationReport(models.Model):

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RemoteJSONField
+from syncjobs.models import statuses
 
 
 class WriteBackStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    PENDING = statuses.PENDING
+    RUNNING = statuses.RUNNING
+    DONE = statuses.DONE
+    FAILED = statuses.FAILED
 
 
 class WriteBack(models.Model):

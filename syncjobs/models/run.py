@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RedactedJSONField, RedactedTextField
+from syncjobs.models import statuses
 from syncjobs.stored_messages import render
 
 
@@ -20,19 +21,19 @@ class Trigger(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
+    QUEUED = statuses.QUEUED
+    RUNNING = statuses.RUNNING
+    SUCCEEDED = statuses.SUCCEEDED
     PARTIAL = "partial", _("Partly failed")
-    FAILED = "failed", _("Failed")
+    FAILED = statuses.FAILED
     PAUSED = "paused", _("Paused")
 
 
 class RunPhase(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = statuses.QUEUED
     READING = "reading", _("Reading the source")
     WRITING = "writing", _("Writing the target")
-    DONE = "done", _("Done")
+    DONE = statuses.DONE
 
 
 class RecordAction(models.TextChoices):
@@ -44,8 +45,8 @@ class RecordAction(models.TextChoices):
 
 
 class RecordStatus(models.TextChoices):
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
+    SUCCEEDED = statuses.SUCCEEDED
+    FAILED = statuses.FAILED
     WAITING = "waiting", _("Waiting for a parent record")
     DEAD = "dead", _("Gave up after retries")
     SUPERSEDED = "superseded", _("Superseded by a later attempt")

@@ -11,9 +11,7 @@ or per run.
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.utils.translation import gettext
 from connectors import quota
 from connectors.guard import connector_breaker
 from connectors.state import get_state
+from syncjobs.adapters.values import business_zone
 from syncjobs.models import Connector, RecordStatus, RunStatus, SyncFlow, SyncRecord, SyncRun
 from syncjobs.operations import charts, control
 from syncjobs.operations.notify import outbox
@@ -196,7 +195,7 @@ def _health(flow, figures, failures, paused, connectors, breakers, settled=froze
 
 def daily_records(now):
     """``([charts.Day] for the last 30 days, totals)``: records written and failed, from the runs."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = business_zone()
     today = timezone.localtime(now, zone).date()
     first = today - timedelta(days=CHART_DAYS - 1)
     start = datetime.combine(first, time.min, tzinfo=zone)

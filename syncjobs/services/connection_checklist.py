@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
+from connectors.k3cloud.query import in_condition
 from syncjobs.adapters.k3cloud_forms import form_info
-from syncjobs.adapters.k3cloud_read import in_condition
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import SyncFlow, System, ValueMap
 from syncjobs.services import metadata

@@ -64,19 +64,9 @@ def _complete(item, defaults, what):
 
 def replace_mappings(flow, rows):
     """Make ``flow``'s mapping rows equal ``rows`` (normalised); return whether anything changed."""
-    existing = {mapping.target_path: mapping for mapping in flow.mappings.all()}
-    wanted = {row["target_path"] for row in rows}
-    stale = [mapping for target, mapping in existing.items() if target not in wanted]
-    for mapping in stale:
-        mapping.delete()
-    changed = bool(stale)
-    for row in rows:
-        mapping = existing.get(row["target_path"]) or FieldMapping(flow=flow)
-        if mapping.pk is None or mapping.as_row() != row:
-            _assign(mapping, row)
-            mapping.save()
-            changed = True
-    return changed
+    return _replace(
+        flow.mappings.all(), "target_path", rows, lambda: FieldMapping(flow=flow), FieldMapping.as_row
+    )
 
 
 def export_value_maps(slugs):
@@ -114,18 +104,33 @@ def apply_value_maps(maps):
 
 def replace_entries(value_map, entries):
     """Make ``value_map``'s entries equal ``entries``; return whether anything changed."""
-    existing = {entry.source_value: entry for entry in value_map.entries.all()}
-    wanted = {entry["source_value"] for entry in entries}
-    stale = [entry for source, entry in existing.items() if source not in wanted]
-    for entry in stale:
-        entry.delete()
+    return _replace(
+        value_map.entries.all(),
+        "source_value",
+        entries,
+        lambda: ValueMapEntry(value_map=value_map),
+        _entry_data,
+    )
+
+
+def _entry_data(entry):
+    return {"source_value": entry.source_value, "target_value": entry.target_value, "note": entry.note}
+
+
+def _replace(children, key, rows, make, current):
+    """Make ``children`` equal ``rows``, matched on ``key``: the stale deleted, the new made with
+    ``make()``, a child saved only when ``current(child)`` differs; return whether anything changed."""
+    existing = {getattr(child, key): child for child in children}
+    wanted = {row[key] for row in rows}
+    stale = [child for name, child in existing.items() if name not in wanted]
+    for child in stale:
+        child.delete()
     changed = bool(stale)
-    for data in entries:
-        entry = existing.get(data["source_value"]) or ValueMapEntry(value_map=value_map)
-        current = {"source_value": entry.source_value, "target_value": entry.target_value, "note": entry.note}
-        if entry.pk is None or current != data:
-            _assign(entry, data)
-            entry.save()
+    for row in rows:
+        child = existing.get(row[key]) or make()
+        if child.pk is None or current(child) != row:
+            _assign(child, row)
+            child.save()
             changed = True
     return changed
 

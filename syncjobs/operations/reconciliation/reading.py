@@ -3,16 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.fxiaoke_read import from_ms, to_ms
+from syncjobs.adapters.values import business_zone
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 
 PAGE_SIZE = 500
-_EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 @dataclass(frozen=True)
@@ -21,10 +19,6 @@ class Document:
     number: str
     day: date | None
     amount: Decimal | None
-
-
-def business_zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def period_filter(system, side, start, end):
@@ -40,8 +34,7 @@ def period_filter(system, side, start, end):
 
 
 def _ms(day):
-    moment = datetime.combine(day, time.min, tzinfo=business_zone())
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
+    return to_ms(datetime.combine(day, time.min, tzinfo=business_zone()))
 
 
 def read_period(connector, side, start, end, audited_only=False):
@@ -82,8 +75,7 @@ def to_day(value):
     if value in (None, ""):
         return None
     if isinstance(value, int | float) or str(value).isdigit():
-        moment = _EPOCH + timedelta(milliseconds=int(value))
-        return moment.astimezone(business_zone()).date()
+        return from_ms(value).astimezone(business_zone()).date()
     try:
         return datetime.fromisoformat(str(value).replace(" ", "T", 1)).date()
     except ValueError:

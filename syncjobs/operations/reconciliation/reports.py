@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
+from syncjobs.adapters.base import chunks
 from syncjobs.engine.dispatch import enqueue
 from syncjobs.models import (
     CrossReference,
@@ -84,19 +85,13 @@ def cross_links(crm, crm_obj, erp, erp_obj, crm_docs, erp_docs):
     inbound = pairs.filter(
         source_connector=erp, source_object=erp_obj, target_connector=crm, target_object=crm_obj
     )
-    for chunk in _chunks(crm_docs):
+    for chunk in chunks(sorted(crm_docs), _CHUNK):
         links.update(outbound.filter(source_id__in=chunk).values_list("source_id", "target_id"))
         links.update(inbound.filter(target_id__in=chunk).values_list("target_id", "source_id"))
-    for chunk in _chunks(erp_docs):
+    for chunk in chunks(sorted(erp_docs), _CHUNK):
         links.update(outbound.filter(target_id__in=chunk).values_list("source_id", "target_id"))
         links.update(inbound.filter(source_id__in=chunk).values_list("target_id", "source_id"))
     return links
-
-
-def _chunks(ids):
-    ids = sorted(ids)
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
 
 
 def _rows(report, comparisons):

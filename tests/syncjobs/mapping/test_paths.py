@@ -1,6 +1,14 @@
 import pytest
 
-from syncjobs.mapping.paths import PathError, assign, line_indexes, parse_path, resolve, resolve_all
+from syncjobs.mapping.paths import (
+    PathError,
+    assign,
+    line_indexes,
+    parse_line_path,
+    parse_path,
+    resolve,
+    resolve_all,
+)
 
 
 def test_parse_path_reads_lists_and_positions():
@@ -18,6 +26,29 @@ def test_parse_path_reads_lists_and_positions():
 def test_parse_path_rejects_malformed_paths(text):
     with pytest.raises(PathError):
         parse_path(text)
+
+
+def test_parse_line_path_reads_the_lines_a_readable_path_names():
+    path = parse_line_path("FSaleOrderEntry[2].FMaterialId.FNumber")
+    assert [(s.name, s.line) for s in path.segments] == [
+        ("FSaleOrderEntry", 2),
+        ("FMaterialId", None),
+        ("FNumber", None),
+    ]
+    assert not any(s.is_list for s in path.segments)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("FEntity[].FQty", "is not a field path"),
+        ("a..b", "is not a field path"),
+        ("FEntity[0].FQty", "Lines are counted from 1"),
+    ],
+)
+def test_parse_line_path_rejects_every_line_and_line_zero(text, message):
+    with pytest.raises(PathError, match=message):
+        parse_line_path(text)
 
 
 def test_resolve_walks_dicts_and_list_positions():
