@@ -52,7 +52,7 @@ class SyncRunAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, AuditExportM
                     "requested_by",
                     "options",
                     "mapping_version",
-                    "message",
+                    "message_display",
                 )
             },
         ),
@@ -69,11 +69,15 @@ class SyncRunAdmin(PlainLinksMixin, LargeTableMixin, ReadOnlyMixin, AuditExportM
             },
         ),
     )
-    readonly_fields = ("api_calls_display", "timings_display")
+    readonly_fields = ("api_calls_display", "timings_display", "message_display")
 
     @admin.display(description=_("duration"))
     def duration_display(self, run):
         return duration_words(run.duration)
+
+    @admin.display(description=_("message"))
+    def message_display(self, run):
+        return run.message_text  # in the reader's language, whichever language the worker spoke
 
     @admin.display(description=_("API calls"))
     def api_calls_display(self, run):

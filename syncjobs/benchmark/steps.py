@@ -52,7 +52,7 @@ def _run_flow(slug, threads=1):
         "failed": run.failed_count,
         "write_backs": drained.done,
         "write_backs_failed": drained.failed,
-        "message": run.message,
+        "message": run.message_text,
         "timings": run.timings,
     }
 

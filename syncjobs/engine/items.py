@@ -6,7 +6,7 @@ from syncjobs.adapters.base import SourceRecord, TargetRef
 from syncjobs.engine.records import label
 from syncjobs.mapping.errors import visible
 from syncjobs.models import RecordAction, RecordStatus
-from syncjobs.stored_messages import Message
+from syncjobs.stored_messages import stored
 
 
 @dataclass(eq=False)
@@ -82,8 +82,7 @@ class Item:
 
     def _explain(self, message):
         # A ``Message`` keeps its id and parameters too, to be read in the reader's language.
-        self.error_message = str(message)
-        self.error_params = message.as_message_data() if isinstance(message, Message) else {}
+        self.error_message, self.error_params = stored(message)
 
 
 def open_items(items):

@@ -5,8 +5,6 @@ they are read in the reader's language (``syncjobs.stored_messages``). ``gettext
 ids for the catalogue; a target system's own words stay as it sent them.
 """
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from connectors.errors import ConnectorError
@@ -179,25 +177,25 @@ def unreported(item):
 
 
 def setup_failed(flow, error):
-    return _("Flow “%(flow)s” cannot run: %(reason)s") % {
-        "flow": flow,
-        "reason": getattr(error, "message", None) or str(error),
-    }
+    return Message(gettext_noop("Flow “%(flow)s” cannot run: %(reason)s"), flow=flow, reason=_reason(error))
 
 
 def no_mapping(flow):
-    return _("the flow has no field mappings; add at least one mapping row and save the flow")
+    return Message(
+        gettext_noop("the flow has no field mappings; add at least one mapping row and save the flow")
+    )
 
 
 def read_failed(flow, error):
-    return _(
-        "Reading %(object)s from %(connector)s failed: %(reason)s. Nothing after the last stored batch was "
-        "synced; the next run reads those records again."
-    ) % {
-        "object": flow.source_object,
-        "connector": flow.source_connector,
-        "reason": infrastructure_reason(error) or getattr(error, "message", None) or str(error),
-    }
+    return Message(
+        gettext_noop(
+            "Reading %(object)s from %(connector)s failed: %(reason)s. Nothing after the last stored batch was "
+            "synced; the next run reads those records again."
+        ),
+        object=flow.source_object,
+        connector=flow.source_connector,
+        reason=infrastructure_reason(error) or _reason(error),
+    )
 
 
 def infrastructure_reason(error):
@@ -205,17 +203,30 @@ def infrastructure_reason(error):
     server = unreachable_server(error)
     if server is None:
         return None
-    return _(
-        "the hub cannot reach Redis at %(server)s (REDIS_URL), where its workers share logins, rate "
-        "limits and circuit breakers; start Redis or correct REDIS_URL"
-    ) % {"server": server}
+    return Message(
+        gettext_noop(
+            "the hub cannot reach Redis at %(server)s (REDIS_URL), where its workers share logins, rate "
+            "limits and circuit breakers; start Redis or correct REDIS_URL"
+        ),
+        server=server,
+    )
 
 
 def paused(flow, error, until):
-    return _("Paused until %(until)s: %(reason)s. The run resumes by itself; no record was failed.") % {
-        "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
-        "reason": getattr(error, "message", None) or str(error),
-    }
+    return Message(
+        gettext_noop("Paused until %(until)s: %(reason)s. The run resumes by itself; no record was failed."),
+        until=until,
+        reason=_reason(error),
+    )
+
+
+def _reason(error):
+    # A setup error raised with a message of ours (no mapping) keeps it, to be read translated;
+    # a system's own words stay as it sent them.
+    said = error.args[0] if getattr(error, "args", None) else None
+    if isinstance(said, Message):
+        return said
+    return getattr(error, "message", None) or str(error)
 
 
 def batch_call_failed(item, error, system):

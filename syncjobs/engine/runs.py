@@ -12,13 +12,13 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from syncjobs.engine import batches, lease
 from syncjobs.engine.workers import is_dead
 from syncjobs.models import BatchStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
 from syncjobs.services.flows import save_incremental_state
+from syncjobs.stored_messages import Message, PluralMessage
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED)
@@ -232,13 +232,14 @@ def _fold_into_queued(run):
         return
     if ids is None and run.options.get("also_ids"):
         join(waiting, False, run.options["also_ids"])
+    joined = Message(gettext_noop("Joined run %(id)s, queued for the same flow."), id=waiting.pk)
     _cas(
         run,
         {"status": RunStatus.RUNNING},
         status=RunStatus.SUCCEEDED,
         phase=RunPhase.DONE,
         worker="",
-        message=_("Joined run %(id)s, queued for the same flow.") % {"id": waiting.pk},
+        **SyncRun.message_fields(joined),
     )
 
 
@@ -265,22 +266,30 @@ def reading_done(run, now, read_calls, read_seconds):
 
 
 def pause(run, resets_at, message):
-    """Pause until ``resets_at`` (the daily quota resets); nothing is failed."""
+    """Pause until ``resets_at`` (the daily quota resets); nothing is failed.
+
+    A ``Message`` keeps its id and parameters too, to be read in the reader's language.
+    """
     return _cas(
-        run, {"status": RunStatus.RUNNING}, status=RunStatus.PAUSED, resume_after=resets_at, message=message
+        run,
+        {"status": RunStatus.RUNNING},
+        status=RunStatus.PAUSED,
+        resume_after=resets_at,
+        **SyncRun.message_fields(message),
     )
 
 
 def fail(run, now, message):
     """Stop the run: its source could not be read. Pending batches are dropped; the
-    watermark stays, so the next run reads those records again."""
+    watermark stays, so the next run reads those records again. ``message`` is kept like
+    ``pause``'s."""
     if not _cas(
         run,
         {"status": RunStatus.RUNNING},
         status=RunStatus.FAILED,
         phase=RunPhase.DONE,
         finished_at=now,
-        message=message,
+        **SyncRun.message_fields(message),
     ):
         return False
     SyncBatch.objects.filter(run=run, status=BatchStatus.PENDING).delete()
@@ -306,7 +315,7 @@ def finish_if_done(run, now):
         heartbeat_at=now,
         timings=totals["timings"],
         api_calls=totals["api_calls"],
-        message=_summary(run, totals["waiting"]),
+        **SyncRun.message_fields(_summary(run, totals["waiting"])),
     )
     if not is_ids_run(run) and not run.options.get("scope"):
         # A scoped resync read only part of the source: the watermark cannot vouch for the rest.
@@ -342,22 +351,20 @@ def _final_status(run):
 
 
 def _summary(run, waiting):
-    parts = []
-    if run.failed_count:
-        parts.append(
-            ngettext("%(count)d record failed.", "%(count)d records failed.", run.failed_count)
-            % {"count": run.failed_count}
-        )
-    if waiting:
-        parts.append(
-            ngettext(
-                "%(count)d record waits for a parent record.",
-                "%(count)d records wait for a parent record.",
-                waiting,
-            )
-            % {"count": waiting}
-        )
-    return " ".join(parts)
+    failed = run.failed_count and PluralMessage(
+        ngettext_lazy("%(count)d record failed.", "%(count)d records failed.", "count"), run.failed_count
+    )
+    waits = waiting and PluralMessage(
+        ngettext_lazy(
+            "%(count)d record waits for a parent record.",
+            "%(count)d records wait for a parent record.",
+            "count",
+        ),
+        waiting,
+    )
+    if failed and waits:
+        return Message(gettext_noop("%(failed)s %(waiting)s"), failed=failed, waiting=waits)
+    return failed or waits or ""
 
 
 def _advance_watermark(run):

@@ -37,9 +37,11 @@ def shown(model, name, attribute):
 
 
 class AuditResource(resources.ModelResource):
-    """A read-only export for people; subclasses list ``select_related`` for their shown names."""
+    """A read-only export for people; subclasses list ``select_related`` for their shown names,
+    and in ``also_loads`` the columns a shown value is made from besides its own."""
 
     select_related = ()
+    also_loads = ()
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -55,7 +57,7 @@ class AuditResource(resources.ModelResource):
         # The admin hands over its changelist's queryset: join what the rows name, once, and load
         # only the exported columns (not payloads, snapshots or a connector's encrypted secrets).
         columns = [self._column(field.attribute) for field in self.get_export_fields()]
-        return queryset.select_related(*self.select_related).only(*columns)
+        return queryset.select_related(*self.select_related).only(*columns, *self.also_loads)
 
     def _column(self, attribute):
         if "__" in attribute:

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from syncjobs.fields import RedactedJSONField, RedactedTextField
 from syncjobs.models import statuses
-from syncjobs.stored_messages import render
+from syncjobs.stored_messages import stored, stored_text
 
 
 class Trigger(models.TextChoices):
@@ -128,6 +128,8 @@ class SyncRun(models.Model):
         _("timings (seconds)"), default=dict, blank=True, help_text=_("Time spent per phase.")
     )
     message = RedactedTextField(_("message"), blank=True)
+    # The message id and parameters behind message, so it is read in the reader's language.
+    message_params = RedactedJSONField(_("message and parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("run")
@@ -157,6 +159,17 @@ class SyncRun(models.Model):
         if self.started_at is None:
             return None
         return (self.finished_at or timezone.now()) - self.started_at
+
+    @property
+    def message_text(self):
+        """The run's message in the active language (as stored for runs from before)."""
+        return stored_text(self.message_params, self.message)
+
+    @staticmethod
+    def message_fields(message):
+        """The columns keeping ``message``: its text now, and its id and parameters if it is a ``Message``."""
+        text, params = stored(message)
+        return {"message": text, "message_params": params}
 
 
 class SyncRecord(models.Model):
@@ -235,4 +248,4 @@ class SyncRecord(models.Model):
     @property
     def error_text(self):
         """The failure reason in the active language (as stored for attempts from before)."""
-        return render(self.error_params) if self.error_params else self.error_message
+        return stored_text(self.error_params, self.error_message)

@@ -67,9 +67,9 @@ def failing_flows(in_a_row):
         last = list(
             SyncRun.objects.filter(flow=flow, status__in=FINISHED)
             .order_by("-id")
-            .values("status", "message")[:in_a_row]
+            .only("status", "message", "message_params")[:in_a_row]
         )
-        if len(last) == in_a_row and all(run["status"] == RunStatus.FAILED for run in last):
+        if len(last) == in_a_row and all(run.status == RunStatus.FAILED for run in last):
             alerts.append(
                 Alert(
                     f"flow-failing:{flow.slug}",
@@ -79,7 +79,7 @@ def failing_flows(in_a_row):
                         "Open the flow's runs in the console, fix the cause (connector, mapping or data), "
                         "then run it again."
                     )
-                    % {"count": in_a_row, "flow": flow, "message": last[0]["message"] or "–"},
+                    % {"count": in_a_row, "flow": flow, "message": last[0].message_text or "–"},
                     **_flow_details(flow, [(_("Failed runs in a row"), in_a_row)]),
                 )
             )
@@ -89,7 +89,8 @@ def failing_flows(in_a_row):
 def _flow_details(flow, facts):
     """The flow's part of a message: its open records (counted, the first five) and its pages."""
     attention = sum(open_counts(flow).values())
-    first = list(open_records(flow).only("id", "source_id", "source_number", "error_message")[:FIRST_RECORDS])
+    columns = ("id", "source_id", "source_number", "error_message", "error_params")
+    first = list(open_records(flow).only(*columns)[:FIRST_RECORDS])
     links = [Link(_("Records needing attention"), "console:flow_failures", (flow.pk,))]
     if first:
         links.append(Link(_("Timeline of the latest record"), "console:record_timeline", (first[0].pk,)))
@@ -98,9 +99,7 @@ def _flow_details(flow, facts):
         "flow_ids": (flow.pk,),
         "flow_name": str(flow),
         "facts": (*facts, (_("Records needing attention"), attention)),
-        "records": tuple(
-            (record.source_number or record.source_id, record.error_message) for record in first
-        ),
+        "records": tuple((record.source_number or record.source_id, record.error_text) for record in first),
         "links": tuple(links),
     }
 

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from syncjobs.engine import runs
 from syncjobs.engine.dispatch import QueueDispatcher
 from syncjobs.models import RunPhase, RunStatus, SyncFlow, SyncRun, Trigger
 from syncjobs.services import sync
+from syncjobs.stored_messages import Message
 
 HELD_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
 UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED)
@@ -48,7 +49,7 @@ def pause_flow(flow, user=None, now=None):
     message = _pause_message(user, now)
     with transaction.atomic():
         held = SyncRun.objects.filter(flow=flow, status__in=UNFINISHED).update(
-            status=RunStatus.PAUSED, resume_after=HELD_UNTIL, message=message
+            status=RunStatus.PAUSED, resume_after=HELD_UNTIL, **SyncRun.message_fields(message)
         )
         if runs.unfinished_run(flow) is None:
             placeholder = runs.create_run(flow, Trigger.MANUAL, user=user)
@@ -58,9 +59,11 @@ def pause_flow(flow, user=None, now=None):
 
 
 def hold(run, message=""):
-    """Hold one run (e.g. one a webhook asked for while its flow is paused)."""
+    """Hold one run (e.g. one a webhook asked for while its flow is paused); without a
+    ``message`` it keeps its own."""
+    said = SyncRun.message_fields(message) if message else {}
     SyncRun.objects.filter(pk=run.pk, status__in=UNFINISHED).update(
-        status=RunStatus.PAUSED, resume_after=HELD_UNTIL, message=message or run.message
+        status=RunStatus.PAUSED, resume_after=HELD_UNTIL, **said
     )
 
 
@@ -68,15 +71,16 @@ def hold_if_paused(run):
     """Hold ``run`` when its flow is paused, so it waits for the flow to be resumed; True if held."""
     if not held_runs([run.flow_id]).exclude(pk=run.pk).exists():
         return False
-    hold(run, _("Held: the flow is paused. It runs when the flow is resumed."))
+    hold(run, Message(gettext_noop("Held: the flow is paused. It runs when the flow is resumed.")))
     return True
 
 
 def _pause_message(user, now):
-    return _("Paused by %(user)s on %(time)s; the flow continues when it is resumed.") % {
-        "user": user.get_username() if user is not None else _("the system"),
-        "time": formats.date_format(timezone.localtime(now), "DATETIME_FORMAT"),
-    }
+    return Message(
+        gettext_noop("Paused by %(user)s on %(time)s; the flow continues when it is resumed."),
+        user=user.get_username() if user is not None else Message(gettext_noop("the system")),
+        time=now,
+    )
 
 
 def resume_flow(flow, dispatcher=None):
@@ -97,9 +101,9 @@ def resume_flow(flow, dispatcher=None):
 
 def _release(run):
     held = SyncRun.objects.filter(pk=run.pk, status=RunStatus.PAUSED, resume_after=HELD_UNTIL)
-    if run.started_at is None:
-        return held.update(status=RunStatus.QUEUED, phase=RunPhase.QUEUED, resume_after=None, message="") == 1
-    return held.update(resume_after=None, message="") == 1
+    # One that never started goes back to the queue.
+    queued = {"status": RunStatus.QUEUED, "phase": RunPhase.QUEUED} if run.started_at is None else {}
+    return held.update(resume_after=None, message="", message_params={}, **queued) == 1
 
 
 def run_all(user=None):

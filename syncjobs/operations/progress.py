@@ -24,6 +24,7 @@ _FIELDS = (
     "progress_total",
     "failed_count",
     "message",
+    "message_params",
 )
 
 
@@ -53,7 +54,7 @@ def progress_of(run, now=None):
         "rate": round(rate, 2) if rate is not None else None,
         "eta_seconds": eta,
         "text": describe(run.status, run.phase, done, total, run.read_count, rate, eta),
-        "message": run.message,
+        "message": run.message_text,
     }
 
 

@@ -10,6 +10,7 @@ class SyncRunResource(AuditResource):
     flow = shown(SyncRun, "flow", "flow__name")
     mapping_version = shown(SyncRun, "mapping_version", "mapping_version__number")
     select_related = ("flow", "mapping_version")
+    also_loads = ("message_params",)
 
     class Meta:
         model = SyncRun
@@ -30,6 +31,9 @@ class SyncRunResource(AuditResource):
             "mapping_version",
             "message",
         )
+
+    def dehydrate_message(self, run):
+        return run.message_text  # in the language of whoever exports, as the run page shows it
 
 
 class SyncRecordResource(AuditResource):

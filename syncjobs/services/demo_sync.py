@@ -166,7 +166,7 @@ def _summary(flow, runs):
             summary.calls[system] = summary.calls.get(system, 0) + sum(calls.values())
     if runs:
         main = runs[0]
-        summary.status, summary.message = main.status, main.message
+        summary.status, summary.message = main.status, main.message_text
     summary.waiting = SyncRecord.objects.filter(run__in=runs, status=RecordStatus.WAITING).count()
     return summary
 

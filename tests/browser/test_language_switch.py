@@ -39,3 +39,19 @@ def test_the_chosen_language_follows_the_user_to_another_browser(journey, chromi
     assert "集成中心" in journey.page.locator("#site-name").inner_text()
     assert re.search(r"简体中文", journey.page.locator("#hub-language-choice option:checked").inner_text())
     journey.shot("signed-in-in-chinese")
+
+
+def test_a_run_s_message_follows_the_switch_whatever_the_worker_spoke(journey, admin_user, failures):
+    run = failures.first().run  # failed by a worker speaking English
+    count = run.failed_count
+    journey.sign_in_as(admin_user)
+    page = journey.open(f"/admin/syncjobs/syncrun/{run.pk}/change/")
+    message = page.locator(".field-message_display .readonly")
+    assert message.inner_text() == f"{count} records failed."
+    journey.shot("run-message-in-english")
+
+    page.select_option("#hub-language-choice", "zh-hans")
+    page.click("#hub-language button")
+    page.wait_for_selector("text=集成中心")
+    assert message.inner_text() == f"{count} 条记录失败。"
+    journey.shot("run-message-in-chinese")

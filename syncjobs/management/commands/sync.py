@@ -93,9 +93,9 @@ class Command(BaseCommand):
             )
         self._failures(run)
         if run.status == RunStatus.PAUSED:
-            self.stdout.write(self.style.WARNING(run.message))
-        elif run.status == RunStatus.FAILED and run.message:
-            self.stdout.write(self.style.ERROR(run.message))
+            self.stdout.write(self.style.WARNING(run.message_text))
+        elif run.status == RunStatus.FAILED and run.message_text:
+            self.stdout.write(self.style.ERROR(run.message_text))
         return (
             run.failed_count > 0 or run.status == RunStatus.FAILED or self._missing_ids(run, options["ids"])
         )
