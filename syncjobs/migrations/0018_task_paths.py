@@ -31,6 +31,6 @@ def to_old_paths(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # 0007 depends on django_q's migrations, so its Schedule model is known here.
-    dependencies = [("syncjobs", "0016_record_error_params")]
+    dependencies = [("syncjobs", "0017_run_message_params")]
 
     operations = [migrations.RunPython(to_new_paths, to_old_paths)]
