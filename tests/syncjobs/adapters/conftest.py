@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from syncjobs.adapters import adapter_for
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
