@@ -1,18 +1,17 @@
 """All HTTP to external systems goes through here: timeouts, connection reuse, a concurrency
-cap, transport-error classification and capped exponential backoff with full jitter.
+cap and transport-error classification (the retries around it: ``connectors.retrying``).
 
 Both systems answer business errors with HTTP 200, so retries on *business* codes are decided
 by each client; this module classifies only what the transport itself sees.
 """
 
 import logging
-import random
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 
 import requests
+import urllib3.exceptions
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
@@ -23,46 +22,6 @@ logger = logging.getLogger(__name__)
 # Seconds this process has spent waiting for answers, per system: lets the benchmark tell
 # the engine's own time from the time its calls spend in the remote systems.
 WAITED_SECONDS = Counter()
-
-
-@dataclass
-class RetryPolicy:
-    """Capped exponential backoff with full jitter (sleep uniform in [0, min(cap, base·2ⁿ)]).
-
-    ``sleep`` and ``rng`` are injectable so tests run without waiting and deterministically.
-    """
-
-    max_attempts: int = field(default_factory=lambda: settings.INTEGRATION_HUB_HTTP_MAX_RETRIES + 1)
-    base_seconds: float = field(default_factory=lambda: settings.INTEGRATION_HUB_RETRY_BASE_SECONDS)
-    cap_seconds: float = field(default_factory=lambda: settings.INTEGRATION_HUB_RETRY_CAP_SECONDS)
-    sleep: callable = time.sleep
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, attempt, retry_after=None):
-        """Seconds to wait before attempt number ``attempt + 1`` (``attempt`` counts from 1)."""
-        ceiling = min(self.cap_seconds, self.base_seconds * (2 ** (attempt - 1)))
-        wait = self.rng.uniform(0, ceiling)
-        if retry_after is not None:
-            wait = max(wait, min(float(retry_after), self.cap_seconds))
-        return wait
-
-    def run(self, operation, *, retry_on=(TransientError,), on_retry=None):
-        """Call ``operation()`` until it succeeds, retrying the given error types.
-
-        The last error is raised when attempts run out. ``on_retry(error, attempt)`` is called
-        before each wait (for logging or counters).
-        """
-        attempt = 1
-        while True:
-            try:
-                return operation()
-            except retry_on as error:
-                if attempt >= self.max_attempts:
-                    raise
-                if on_retry is not None:
-                    on_retry(error, attempt)
-                self.sleep(self.delay(attempt, getattr(error, "retry_after", None)))
-                attempt += 1
 
 
 class HttpTransport:
@@ -134,13 +93,32 @@ class HttpTransport:
 
 
 def _never_sent(error):
-    """True when the request cannot have reached the server (safe to repeat a write)."""
+    """True when the request cannot have reached the server (safe to repeat a write).
+
+    Decided by the exception's type alone. Proven never sent:
+    - ``ConnectTimeout``: the TCP connection to the server (or its proxy) never opened;
+    - a ``ConnectionError`` whose urllib3 reason is a ``NewConnectionError`` (connection
+      refused, host unreachable) or its subclass ``NameResolutionError`` (the name did not
+      resolve), also when it came from connecting to a proxy;
+    - ``InvalidURL``, ``MissingSchema``: the request was refused before anything was sent.
+    Uncertain, so taken as possibly applied: ``ReadTimeout`` (sent, answer lost), a
+    connection aborted or reset (``ProtocolError``: a pooled connection may have carried
+    the request first), ``SSLError`` (mostly the handshake, but urllib3 raises it for TLS
+    failures after the request went out too), ``ChunkedEncodingError`` and the rest.
+    """
     if isinstance(error, requests.ConnectTimeout):
         return True
     if isinstance(error, requests.ConnectionError):
-        text = repr(error)
-        return "NewConnectionError" in text or "Connection refused" in text or "NameResolutionError" in text
+        return isinstance(_connection_failure(error), urllib3.exceptions.NewConnectionError)
     return isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema))
+
+
+def _connection_failure(error):
+    """What urllib3 says went wrong under a ``requests.ConnectionError`` (None if it says nothing)."""
+    exhausted = error.args[0] if error.args else None
+    reason = getattr(exhausted, "reason", None)
+    # Through a proxy, the failure to connect to it is wrapped once more.
+    return getattr(reason, "original_error", reason)
 
 
 def _retry_after(response):

@@ -10,7 +10,7 @@ from connectors.fxiaoke.describe import parse_describe, parse_object_list
 from connectors.fxiaoke.errors import SYSTEM
 from connectors.fxiaoke.query import QueryPlan
 from connectors.fxiaoke.users import IntegrationUser
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import get_state
 
 # The message endpoint takes 1–500 recipients per call.

@@ -9,7 +9,6 @@ import time
 
 from django.utils.translation import gettext as _
 
-from connectors.http import RetryPolicy
 from connectors.k3cloud import async_mode, bodies, connection, workflow
 from connectors.k3cloud.api import ApiCore
 from connectors.k3cloud.business_info import parse_business_info
@@ -21,6 +20,7 @@ from connectors.k3cloud.errors import (
 )
 from connectors.k3cloud.query import MAX_PAGE_SIZE, field_key_list, paged, query_body, rows_as_dicts
 from connectors.k3cloud.results import BatchSaveResult, find_status, get_key, has_row_outcomes
+from connectors.retrying import RetryPolicy
 
 FORM_SERVICE = "DynamicFormService."
 

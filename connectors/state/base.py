@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from connectors.errors import TransientError
+from connectors.retrying import capped_exponential
 
 logger = logging.getLogger(__name__)
 
@@ -69,14 +70,15 @@ class SharedState(ABC):
 
     def _wait_for_lock(self, key, token, ttl_seconds, wait_seconds):
         deadline = time.monotonic() + wait_seconds
-        pause = self.poll_min_seconds
+        polls = 0
         while not self._try_lock(key, token, ttl_seconds):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise LockTimeout(key, wait_seconds)
+            polls += 1
+            pause = capped_exponential(polls, self.poll_min_seconds, self.poll_max_seconds)
             # Jitter keeps waiting processes from polling in lock-step.
             time.sleep(min(remaining, random.uniform(pause / 2, pause)))
-            pause = min(pause * 2, self.poll_max_seconds)
 
     @abstractmethod
     def _try_lock(self, key, token, ttl_seconds):

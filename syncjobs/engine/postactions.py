@@ -42,26 +42,33 @@ def _due(item, name):
 
 
 def _run_step(ctx, step, items, beat):
-    name, attempt = step["action"], 0
-    while items:
-        attempt += 1
+    name = step["action"]
+
+    def round_(attempt):
+        nonlocal items
         errors = post_action_call(ctx, step, [item.target for item in items])
-        again = []
-        for item in items:
-            error = errors.get(item.target.id)
-            if error is None or _done_before(item, name, error):
-                item.xref.post_actions_done = [*item.xref.post_actions_done, name]
-            elif retry.classify(error) == retry.RETRY and attempt < ctx.options.max_attempts:
-                again.append(item)
-            else:
-                _step_failed(item, name, error, attempt)
-        xrefs.save(ctx, items, xrefs.ACTIONS_FIELD)
-        items = again
-        if items:
-            beat()
-            ctx.sleep(
-                retry.backoff(ctx, attempt, getattr(errors.get(items[0].target.id), "retry_after", None))
-            )
+        items = _record_round(ctx, name, items, errors, attempt)
+        if not items:
+            return None
+        return getattr(errors.get(items[0].target.id), "retry_after", None) or 0
+
+    if items:
+        retry.policy(ctx).rounds(round_, before_sleep=beat)
+
+
+def _record_round(ctx, name, items, errors, attempt):
+    """Store what one call of step ``name`` did to each record; the records to try again."""
+    again = []
+    for item in items:
+        error = errors.get(item.target.id)
+        if error is None or _done_before(item, name, error):
+            item.xref.post_actions_done = [*item.xref.post_actions_done, name]
+        elif retry.classify(error) == retry.RETRY and attempt < ctx.options.max_attempts:
+            again.append(item)
+        else:
+            _step_failed(item, name, error, attempt)
+    xrefs.save(ctx, items, xrefs.ACTIONS_FIELD)
+    return again
 
 
 def _done_before(item, name, error):

@@ -75,19 +75,12 @@ def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None)
 
 def _plan(ctx, records, resolve, beat):
     """Plan the batch, retrying with backoff when a lookup in the target fails transiently."""
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return plan(ctx, records, resolve_parents=resolve)
-        except ConnectorError as error:
-            if (
-                retry.classify(error) not in (retry.RETRY, retry.UNKNOWN)
-                or attempt >= ctx.options.max_attempts
-            ):
-                raise
-            beat()
-            ctx.sleep(retry.backoff(ctx, attempt, getattr(error, "retry_after", None)))
+    return retry.policy(ctx).run(
+        lambda: plan(ctx, records, resolve_parents=resolve),
+        retry_on=(ConnectorError,),
+        retry_if=retry.may_pass,
+        on_retry=lambda error, attempt: beat(),
+    )
 
 
 def _fail_open(ctx, items, error):

@@ -10,6 +10,7 @@ from connectors.errors import (
     QuotaExhaustedError,
     TransientError,
 )
+from connectors.retrying import RetryPolicy
 
 RETRY = "retry"  # may pass: try again after a backoff
 UNKNOWN = "unknown"  # a write whose answer was lost: look it up before writing again
@@ -59,14 +60,21 @@ def stop_for(error, now):
     return DeferBatch(error, getattr(error, "retry_after", None) or 30.0)
 
 
-def backoff(ctx, attempt, retry_after=None):
-    """Seconds before attempt ``attempt + 1``: full jitter, capped, at least ``retry_after``."""
+def may_pass(error):
+    """True for an error worth trying again after a backoff (``RETRY`` or ``UNKNOWN``)."""
+    return classify(error) in (RETRY, UNKNOWN)
+
+
+def policy(ctx):
+    """The flow's retry policy: its attempts and backoff, with the run's ``sleep`` and ``rng``."""
     options = ctx.options
-    ceiling = min(options.retry_cap_seconds, options.retry_base_seconds * (2 ** (attempt - 1)))
-    wait = ctx.rng.uniform(0, ceiling)
-    if retry_after:
-        wait = max(wait, min(float(retry_after), options.retry_cap_seconds))
-    return wait
+    return RetryPolicy(
+        max_attempts=options.max_attempts,
+        base_seconds=options.retry_base_seconds,
+        cap_seconds=options.retry_cap_seconds,
+        sleep=ctx.sleep,
+        rng=ctx.rng,
+    )
 
 
 def is_connector_error(error):

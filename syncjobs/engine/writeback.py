@@ -16,12 +16,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from connectors.retrying import full_jitter
 from syncjobs.engine import echoes, retry
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import RecordStatus, WriteBack, WriteBackStatus
 
 MAX_ATTEMPTS = 5
+# A failed write-back waits up to 4, 8, 16 … s, at most 5 minutes, before it is due again.
+BACKOFF_BASE_SECONDS = 4.0
+BACKOFF_CAP_SECONDS = 300.0
 # A Retry-After up to this many seconds is waited out in the drain; longer ones reschedule.
 SHORT_PAUSE = 5.0
 _CANDIDATES = 20
@@ -141,7 +145,7 @@ def _failed(row, error, worker, now, rng, result):
         _finish(row, worker, status=WriteBackStatus.PENDING, next_attempt_at=None, attempts=F("attempts") - 1)
         return float(pause)
     if kind in (retry.RETRY, retry.UNKNOWN) and row.attempts < MAX_ATTEMPTS:
-        wait = rng.uniform(0, min(300.0, 2.0 * 2**row.attempts))
+        wait = full_jitter(rng, row.attempts, BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS)
         _finish(
             row,
             worker,

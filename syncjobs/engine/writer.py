@@ -105,23 +105,22 @@ def post_action_call(ctx, step, refs):
 
 
 def _write_with_retries(ctx, items, beat):
-    attempt, stop = 0, None
-    while True:
-        todo = [item for item in items if item.writes]
-        if not todo or stop is not None:
-            break
-        attempt += 1
-        results = _send(ctx, todo)
-        again, unknown, stop, hint = _apply(ctx, todo, results)
-        again += _settle(ctx, unknown)
-        xrefs.save(ctx, todo)
-        again = _give_up_after_max(ctx, again)
-        if again and stop is None:
-            beat()
-            ctx.sleep(retry.backoff(ctx, attempt, hint))
-            beat()
+    retry.policy(ctx).rounds(lambda attempt: _write_round(ctx, items), before_sleep=beat, after_sleep=beat)
+
+
+def _write_round(ctx, items):
+    """Send every item still to write once; the Retry-After hint if some go again, else None."""
+    todo = [item for item in items if item.writes]
+    if not todo:
+        return None
+    results = _send(ctx, todo)
+    again, unknown, stop, hint = _apply(ctx, todo, results)
+    again += _settle(ctx, unknown)
+    xrefs.save(ctx, todo)
+    again = _give_up_after_max(ctx, again)
     if stop is not None:
         raise stop
+    return (hint or 0) if again else None
 
 
 def _send(ctx, todo):

@@ -11,7 +11,7 @@ reached the ERP. Timings are the benchmark's own business at its default size.
 import pytest
 
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 from syncjobs.benchmark import soak_figures
 from syncjobs.benchmark.soak import Soak, SoakOptions

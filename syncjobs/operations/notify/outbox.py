@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from connectors.errors import ConnectorError, RateLimitedError, TransientError
+from connectors.retrying import capped_exponential
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import AlertState, ChannelDelivery, DeliveryKind, DeliveryStatus, Severity
 from syncjobs.operations.notify import channels, messages, routing
@@ -195,11 +196,6 @@ def _postpone(delivery, at):
     ChannelDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=at, attempts=F("attempts") - 1)
 
 
-def backoff(attempt):
-    """The wait after failed attempt number ``attempt`` (1-based): 1, 2, 4, 8, 16 … minutes, capped."""
-    return min(MAX_DELAY, BASE_DELAY * (2 ** (attempt - 1)))
-
-
 def _failed(delivery, error, now):
     text = _describe(error)
     logger.warning(
@@ -213,7 +209,8 @@ def _failed(delivery, error, now):
     if not isinstance(error, RETRYABLE) or delivery.attempts >= MAX_ATTEMPTS:
         _finish_failed(delivery, error, now)
         return
-    wait = backoff(delivery.attempts)
+    # No jitter: a retry is a row the next check picks up, not callers waking together.
+    wait = capped_exponential(delivery.attempts, BASE_DELAY, MAX_DELAY)
     if isinstance(error, RateLimitedError) and error.retry_after:
         wait = max(wait, timedelta(seconds=error.retry_after))
     ChannelDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + wait, last_error=text)

@@ -4,7 +4,7 @@ import uuid
 import pytest
 
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 from tests.connectors.fxiaoke.recorder import RecordingCrm
 

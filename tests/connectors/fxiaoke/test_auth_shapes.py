@@ -12,7 +12,7 @@ from django.utils import translation
 
 from connectors.errors import AuthenticationError, AuthExpiredError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 from tests.connectors.fxiaoke.recorder import OK
 

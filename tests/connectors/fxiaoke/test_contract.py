@@ -5,7 +5,7 @@ import pytest
 
 from connectors.errors import OutcomeUnknownError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 from tests.connectors.fxiaoke.recorder import OK
 

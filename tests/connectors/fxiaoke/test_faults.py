@@ -17,7 +17,7 @@ from connectors.errors import (
     RateLimitedError,
     TransientError,
 )
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 
 QUERY = "/cgi/crm/v2/data/query"
 CREATE = "/cgi/crm/v2/data/create"

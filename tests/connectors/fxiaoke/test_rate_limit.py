@@ -7,7 +7,7 @@ same limit and spends 80% of it (8 per 0.5 s), waiting for real between windows.
 import time
 from datetime import datetime
 
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 
 LIMIT, WINDOW = 10, 0.5
 LIST = "/cgi/crm/v2/object/list"

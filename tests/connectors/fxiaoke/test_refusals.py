@@ -5,7 +5,7 @@ import pytest
 from connectors import refusals
 from connectors.errors import QuotaExhaustedError, RateLimitedError
 from connectors.fxiaoke import paths
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 
 

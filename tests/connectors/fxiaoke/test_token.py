@@ -4,7 +4,7 @@ import pytest
 
 from connectors.errors import AuthenticationError
 from connectors.fxiaoke.token import REFRESH_MARGIN_SECONDS
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 
 TOKEN = "/cgi/corpAccessToken/get/V2"

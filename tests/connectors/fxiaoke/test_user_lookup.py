@@ -6,7 +6,7 @@ import pytest
 
 from connectors.errors import AuthenticationError
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 
 BY_MOBILE = "/cgi/user/getByMobile"

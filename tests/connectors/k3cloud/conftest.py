@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.http import RetryPolicy
 from connectors.k3cloud import K3CloudClient, K3CloudConfig
+from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,10 +5,10 @@ import random
 import pytest
 
 from connectors.errors import OutcomeUnknownError, TransientError
-from connectors.http import RetryPolicy
 from connectors.k3cloud.errors import NotOperableError, ValidationFailedError
 from connectors.k3cloud.results import OperationResult, ResponseStatus
 from connectors.k3cloud.workflow import REACHED, NotAppliedError, settled_call
+from connectors.retrying import RetryPolicy
 
 DONE = OperationResult("Audit", ResponseStatus(True, 0, None))
 

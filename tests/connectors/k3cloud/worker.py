@@ -24,8 +24,8 @@ def main(spec):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integration_hub.settings")
     django.setup()
-    from connectors.http import RetryPolicy
     from connectors.k3cloud import K3CloudClient, K3CloudConfig
+    from connectors.retrying import RetryPolicy
 
     policy = RetryPolicy(max_attempts=3, base_seconds=0.05, cap_seconds=0.2)
     client = K3CloudClient(K3CloudConfig(**spec["config"]), retry_policy=policy)

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from connectors.http import RetryPolicy
+from connectors.retrying import RetryPolicy
 from syncjobs.adapters import adapter_for
 from tests.syncjobs.console import sandbox_connectors
 
