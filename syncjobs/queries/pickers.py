@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from connectors.errors import ConnectorError
 from connectors.state import get_state
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import build_client
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 from syncjobs.queries import k3cloud_fields
 from syncjobs.services import metadata
-from syncjobs.services.connections import build_client
 
 CACHE_SECONDS = 600
 MAX_OPTIONS = 200

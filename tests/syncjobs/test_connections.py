@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from connectors.fxiaoke import FxiaokeClient
 from connectors.k3cloud import K3CloudClient
+from syncjobs.adapters.clients import build_client
 from syncjobs.models import Connector
-from syncjobs.services.connections import build_client, test_connection
+from syncjobs.services.connections import test_connection
 
 pytestmark = pytest.mark.django_db
 

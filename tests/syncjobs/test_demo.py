@@ -10,8 +10,8 @@ from django_q.models import Schedule
 
 from sandbox.dataset import build_dataset
 from syncjobs import schedules
-from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import Connector, RecordStatus, SyncFlow, SyncRecord, SyncRun, WriteBack
 from syncjobs.services.demo import CRM_SLUG, ERP_SLUG, ensure_schedules
 from syncjobs.services.scenarios import install_scenarios

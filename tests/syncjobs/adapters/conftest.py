@@ -6,7 +6,7 @@ import random
 import pytest
 
 from connectors.http import RetryPolicy
-from syncjobs.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 _slugs = itertools.count(1)

@@ -7,8 +7,8 @@ landed on either side — through the adapters, over HTTP, like the engine itsel
 
 import itertools
 
-from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import Operation
 from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping
 

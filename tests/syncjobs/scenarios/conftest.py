@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from syncjobs.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import SyncFlow, SyncRecord
 from syncjobs.services import sync
 from syncjobs.services.scenarios import install_scenarios
