@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from syncjobs.engine import batches, lease
+from syncjobs.engine.reader import save_incremental_state
 from syncjobs.engine.workers import is_dead
 from syncjobs.models import BatchStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
-from syncjobs.services.flows import save_incremental_state
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
 UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED)

@@ -20,10 +20,10 @@ from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.adapters.k3cloud_read import in_condition
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import SyncFlow, System, ValueMap
+from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 from syncjobs.services import metadata
 from syncjobs.services.connections import test_connection
 from syncjobs.services.mapping_checks import SOURCE, TARGET, mapped_paths
-from syncjobs.services.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 
 ORGANISATIONS = "ORG_Organizations"
 

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from syncjobs.engine.reader import save_incremental_state
 from syncjobs.mapping import MappingFailed, apply_mapping
 from syncjobs.models import SyncRecord
 from syncjobs.selectors import (
@@ -11,7 +12,7 @@ from syncjobs.selectors import (
     search_records,
     value_maps,
 )
-from syncjobs.services.flows import save_incremental_state, set_enabled
+from syncjobs.services.flows import set_enabled
 from tests.syncjobs.factories import (
     make_cross_reference,
     make_flow,
