@@ -20,7 +20,7 @@ from syncjobs.models import FieldDrift, Severity, SyncFlow
 from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 from syncjobs.operations import control
 from syncjobs.operations.notify.causes import Alert, Link, cause
-from syncjobs.services import metadata
+from syncjobs.queries import metadata
 from syncjobs.services.mapping_checks import mapped_paths
 
 VANISHED, RETYPED = "vanished", "retyped"

@@ -21,7 +21,7 @@ from syncjobs.adapters.k3cloud_read import in_condition
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import SyncFlow, System, ValueMap
 from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
-from syncjobs.services import metadata
+from syncjobs.queries import metadata
 from syncjobs.services.connections import test_connection
 from syncjobs.services.mapping_checks import SOURCE, TARGET, mapped_paths
 

@@ -10,8 +10,9 @@ from syncjobs.models.mapping_versions import snapshot_rows
 from syncjobs.operations import control, drift
 from syncjobs.operations.notify.causes import CAUSES, Check
 from syncjobs.operations.schedules import SCHEDULES
-from syncjobs.services import mapping_checks, metadata
-from syncjobs.services.scenarios import install_scenarios
+from syncjobs.queries import metadata
+from syncjobs.scenarios.install import install_scenarios
+from syncjobs.services import mapping_checks
 from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.factories import make_flow, make_mapping
 

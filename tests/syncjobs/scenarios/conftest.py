@@ -7,8 +7,8 @@ import pytest
 
 from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import SyncFlow, SyncRecord
+from syncjobs.scenarios.install import install_scenarios
 from syncjobs.services import sync
-from syncjobs.services.scenarios import install_scenarios
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 _slugs = itertools.count(1)
