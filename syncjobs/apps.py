@@ -10,6 +10,7 @@ class SyncjobsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_grant_new_permissions, sender=self, dispatch_uid="syncjobs_roles")
+        # Imported here: these modules import the models, which exist only once the registry is ready.
         from django.contrib.auth import get_user_model
 
         from syncjobs import schedules
@@ -26,7 +27,7 @@ class SyncjobsConfig(AppConfig):
 
 def _grant_new_permissions(using="default", **kwargs):
     # Models added by later migrations get their permissions after the roles migration ran;
-    # integration admins must hold those too.
+    # integration admins must hold those too. (Imported here for the same reason as in ``ready``.)
     from syncjobs.services.roles import assign_role_permissions
 
     if using != "default":

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
+from syncjobs.models import SyncFlow
+
 RUN_FLOW = "syncjobs.tasks.run_flow_on_schedule"
 RECONCILE = "syncjobs.tasks.reconcile"
 RECONCILE_NAME = "Integration Hub: resume stalled runs"
@@ -139,8 +141,6 @@ def _flow_saved(sender, instance, raw=False, **kwargs):
 
 
 def _sync_if_present(flow_pk):
-    from syncjobs.models import SyncFlow
-
     flow = SyncFlow.objects.filter(pk=flow_pk).first()
     if flow is None:
         remove_flow_schedule(flow_pk)
@@ -160,8 +160,6 @@ def _migrated(using="default", **kwargs):
 
 def connect_signals(app_config):
     """Keep schedules in step with flows (called from the app's ``ready``)."""
-    from syncjobs.models import SyncFlow
-
     post_migrate.connect(_migrated, sender=app_config, dispatch_uid="syncjobs_reconciler_schedule")
     post_save.connect(_flow_saved, sender=SyncFlow, dispatch_uid="syncjobs_flow_schedule")
     post_delete.connect(_flow_deleted, sender=SyncFlow, dispatch_uid="syncjobs_flow_schedule_delete")

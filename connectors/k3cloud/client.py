@@ -21,6 +21,7 @@ from connectors.k3cloud.errors import (
 from connectors.k3cloud.query import MAX_PAGE_SIZE, field_key_list, paged, query_body, rows_as_dicts
 from connectors.k3cloud.results import BatchSaveResult, find_status, get_key, has_row_outcomes
 from connectors.retrying import RetryPolicy
+from connectors.state import get_state
 
 FORM_SERVICE = "DynamicFormService."
 
@@ -35,8 +36,6 @@ class K3CloudClient:
 
     def __init__(self, config, *, state=None, retry_policy=None, clock=time.time):
         if state is None:
-            from connectors.state import get_state
-
             state = get_state()
         self.config = config
         self.api = ApiCore(config, state, retry_policy or RetryPolicy(), clock)

@@ -21,12 +21,12 @@ from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
 from syncjobs.mapping import MappingConfigError, mapping_errors
 from syncjobs.models import FieldMapping, SyncFlow
+from syncjobs.models.mapping_versions import record_mapping_version
 from syncjobs.queries.labels import object_label
+from syncjobs.queries.objects import object_choices
 from syncjobs.resources import SyncFlowResource
-from syncjobs.scenarios.objects import object_choices
 from syncjobs.services import flows as flow_service
 from syncjobs.services import resync, sync
-from syncjobs.services.mapping_versions import record_mapping_version
 
 
 def _side(connector, obj):

@@ -101,8 +101,8 @@ def sharing(slugs):
 
 def target_duplicates():
     """Records the ERP holds more than once: customers by tax code, orders by number."""
-    from syncjobs.adapters import adapter_for
     from syncjobs.adapters.base import ReadOptions
+    from syncjobs.adapters.clients import adapter_for
     from syncjobs.benchmark.workload import ERP_SLUG
     from syncjobs.models import Connector
 

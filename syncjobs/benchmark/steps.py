@@ -4,12 +4,12 @@ A step takes a JSON-able spec and returns a JSON-able result; measured steps mea
 only their own work (not Django's start-up).
 """
 
+from syncjobs.adapters.clients import build_client
 from syncjobs.benchmark import workload
 from syncjobs.benchmark.measure import measuring
 from syncjobs.benchmark.naive import NaiveIntegration
 from syncjobs.models import Connector, SyncFlow
 from syncjobs.services import sync
-from syncjobs.services.connections import build_client
 
 
 def setup(spec):

@@ -4,7 +4,7 @@ scenario flows between them, tuned the way the benchmark states in its report.""
 from django.core.management import call_command
 
 from syncjobs.models import AuthMode, Connector, SyncFlow, System
-from syncjobs.services.scenarios import install_scenarios
+from syncjobs.scenarios.install import install_scenarios
 
 CRM_SLUG = "benchmark-crm"
 ERP_SLUG = "benchmark-erp"

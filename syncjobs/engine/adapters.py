@@ -2,6 +2,8 @@
 
 from contextlib import contextmanager
 
+from syncjobs.adapters import clients
+
 _factory = None
 
 
@@ -9,9 +11,7 @@ def adapter_for(connector):
     """The ``SystemAdapter`` for ``connector``."""
     if _factory is not None:
         return _factory(connector)
-    from syncjobs.adapters import adapter_for as build
-
-    return build(connector)
+    return clients.adapter_for(connector)
 
 
 @contextmanager

@@ -73,12 +73,14 @@ class ThreadedDispatcher(InlineDispatcher):
     The ``sync`` command has no queue workers to share a large run with; threads do the
     same: each claims free batches by compare-and-set like a worker on another machine,
     so one thread's batch waits on an API while another's is mapped and stored. Each
-    thread has its own database connection, closed when it is done.
+    thread has its own database connection, closed when it is done. ``runner`` is the class
+    each helper runs (``syncjobs.engine.runner.Runner``, handed in since it dispatches here).
     """
 
-    def __init__(self, threads, **context):
+    def __init__(self, threads, runner, **context):
         super().__init__()
         self.wanted = threads
+        self.runner = runner
         self.context = context
         self.threads = []
 
@@ -91,10 +93,8 @@ class ThreadedDispatcher(InlineDispatcher):
             self.threads.append(thread)
 
     def _help(self, run_id):
-        from syncjobs.engine.runner import Runner
-
         try:
-            Runner(run_id, dispatcher=self, **self.context).execute()
+            self.runner(run_id, dispatcher=self, **self.context).execute()
         except Exception:  # a helper's failure leaves its batch to the leader's take-over
             logger.exception("A helper thread of run %s failed", run_id)
         finally:

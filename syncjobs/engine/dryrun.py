@@ -15,7 +15,7 @@ from syncjobs.engine.context import build_context
 from syncjobs.engine.payloads import flatten
 from syncjobs.engine.planner import plan
 from syncjobs.models import MappingVersion, RecordAction, RecordStatus
-from syncjobs.services.mapping_versions import record_mapping_version
+from syncjobs.models.mapping_versions import record_mapping_version
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from syncjobs.engine import batches, echoes
 from syncjobs.engine.records import normalised
-from syncjobs.models import RunStatus, SyncRecord, SyncRun, Trigger
+from syncjobs.models import RunStatus, SyncFlow, SyncRecord, SyncRun, Trigger
 
 # Keeps IN lists under every database's parameter limit.
 _CHUNK = 500
@@ -187,3 +187,8 @@ def _store(run, seq, records, on_batch):
     if on_batch is not None:
         on_batch(batch)
     return seq + 1
+
+
+def save_incremental_state(flow_id, watermark, boundary_ids):
+    """Move a flow's watermark and the ids seen at it, without a history row per run."""
+    SyncFlow.objects.filter(pk=flow_id).update(watermark=watermark, boundary_ids=list(boundary_ids))

@@ -28,7 +28,7 @@ from syncjobs.models import (
     WriteBack,
     WriteBackStatus,
 )
-from syncjobs.services.mapping_versions import record_mapping_version
+from syncjobs.models.mapping_versions import record_mapping_version
 
 logger = logging.getLogger(__name__)
 

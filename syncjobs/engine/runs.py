@@ -15,9 +15,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from syncjobs.engine import batches, lease
+from syncjobs.engine.reader import save_incremental_state
 from syncjobs.engine.workers import is_dead
 from syncjobs.models import BatchStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
-from syncjobs.services.flows import save_incremental_state
 from syncjobs.stored_messages import Message, PluralMessage
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)

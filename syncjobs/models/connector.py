@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from connectors.fxiaoke import FxiaokeConfig
+from connectors.k3cloud import K3CloudConfig
 from syncjobs.fields import EncryptedTextField
 
 
@@ -145,9 +147,6 @@ class Connector(models.Model):
         return self._fxiaoke_config()
 
     def _k3cloud_config(self):
-        # Imported here: the client packages import settings-heavy modules the models don't need.
-        from connectors.k3cloud import K3CloudConfig
-
         return K3CloudConfig(
             server_url=self.base_url,
             acct_id=self.acct_id,
@@ -164,8 +163,6 @@ class Connector(models.Model):
         )
 
     def _fxiaoke_config(self):
-        from connectors.fxiaoke import FxiaokeConfig
-
         return FxiaokeConfig(
             base_url=self.base_url,
             app_id=self.app_id,

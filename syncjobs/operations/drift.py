@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from syncjobs.models import FieldDrift, Severity, SyncFlow
+from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 from syncjobs.operations import control
 from syncjobs.operations.notify.causes import Alert, Link, cause
-from syncjobs.services import metadata
+from syncjobs.queries import metadata
 from syncjobs.services.mapping_checks import mapped_paths
-from syncjobs.services.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 
 VANISHED, RETYPED = "vanished", "retyped"
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from syncjobs.queries import k3cloud_fields
-from syncjobs.scenarios.objects import CRM_OBJECTS
+from syncjobs.queries.objects import CRM_OBJECTS
 
 # The hub's own error codes (mapping, matching and writing); a target system's error types
 # are named after their class (``ValidationFailedError``) and read the same way.

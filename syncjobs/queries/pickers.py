@@ -1,6 +1,6 @@
 """Objects, fields and options of a connected system, as the mapping editor's pickers offer them.
 
-Fields come from the tenant's metadata (``syncjobs.services.metadata``: Fxiaoke describe,
+Fields come from the tenant's metadata (``syncjobs.queries.metadata``: Fxiaoke describe,
 K3Cloud QueryBusinessInfo merged with the form catalogue), so a tenant's own ``…__c`` and
 ``F_…`` fields are offered too; the editor's "Refresh fields" asks the systems again. Object
 lists and a reference field's options (read from the referenced base data) are kept a while in
@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 from connectors.errors import ConnectorError
 from connectors.state import get_state
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import build_client
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
-from syncjobs.queries import k3cloud_fields
-from syncjobs.services import metadata
-from syncjobs.services.connections import build_client
+from syncjobs.queries import k3cloud_fields, metadata
 
 CACHE_SECONDS = 600
 MAX_OPTIONS = 200
@@ -47,7 +46,7 @@ def object_choices(connector):
 def field_choices(connector, obj, refresh=False):
     """Every field of ``obj`` a mapping row may name, detail lines and the tenant's own fields included.
 
-    From the tenant's metadata (``syncjobs.services.metadata``: Fxiaoke describe, K3Cloud
+    From the tenant's metadata (``syncjobs.queries.metadata``: Fxiaoke describe, K3Cloud
     QueryBusinessInfo merged with the form catalogue), kept a day; ``refresh`` asks again.
     A K3Cloud form the ERP will not describe offers the catalogue's fields, or its keys.
     """

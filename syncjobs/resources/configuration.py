@@ -11,6 +11,7 @@ from import_export import fields, widgets
 
 from syncjobs.mapping import mapping_errors, value_map_slugs
 from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
+from syncjobs.models.mapping_versions import record_mapping_version, snapshot_rows
 from syncjobs.resources.base import (
     HubResource,
     cell_text,
@@ -22,7 +23,6 @@ from syncjobs.resources.base import (
     slug_field,
 )
 from syncjobs.services import flow_config, mapping_checks
-from syncjobs.services.mapping_versions import record_mapping_version, snapshot_rows
 
 
 class ConnectorResource(HubResource):

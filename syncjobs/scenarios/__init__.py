@@ -3,8 +3,11 @@
 ``flows.json`` is a flow file in the format the flows admin imports and exports
 (``syncjobs.resources.SyncFlowResource``): one object per flow with its mapping rows, value
 maps and dependencies. It names its connectors by the slugs ``crm`` (Fxiaoke) and ``erp``
-(K3Cloud); ``syncjobs.services.scenarios.install_scenarios`` installs it between any two
+(K3Cloud); ``syncjobs.scenarios.install.install_scenarios`` installs it between any two
 connectors, and an administrator whose connectors carry those slugs can import it as it is.
+
+The scenarios sit above the import-export resources, since they install through them;
+``demo`` and ``demo_sync`` set the scenarios up on the sandboxes and run them once.
 """
 
 import json

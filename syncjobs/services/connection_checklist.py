@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
 from connectors.k3cloud.query import in_condition
+from syncjobs.adapters.clients import build_client
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import SyncFlow, System, ValueMap
-from syncjobs.services import metadata
-from syncjobs.services.connections import build_client, test_connection
+from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
+from syncjobs.queries import metadata
+from syncjobs.services.connections import test_connection
 from syncjobs.services.mapping_checks import SOURCE, TARGET, mapped_paths
-from syncjobs.services.mapping_versions import confirmed_unlisted_fields, snapshot_rows
 
 ORGANISATIONS = "ORG_Organizations"
 

@@ -1,28 +1,11 @@
-"""Clients built from connectors, and the "Test connection" check."""
+"""The "Test connection" check of a connector."""
 
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.debug import sensitive_variables
 
 from connectors.checks import ConnectionCheck
 from connectors.errors import ConnectorError
+from syncjobs.adapters.clients import build_client
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.models import System
-
-
-@sensitive_variables("config")
-def build_client(connector, **options):
-    """The API client for ``connector`` (``K3CloudClient`` or ``FxiaokeClient``), sharing connector state.
-
-    ``options`` go to the client's constructor (``state``, ``retry_policy``).
-    """
-    config = connector.client_config()
-    if connector.system == System.K3CLOUD:
-        from connectors.k3cloud import K3CloudClient
-
-        return K3CloudClient(config, **options)
-    from connectors.fxiaoke import FxiaokeClient
-
-    return FxiaokeClient(config, **options)
 
 
 def test_connection(connector):

@@ -1,6 +1,4 @@
-"""Writes to flows outside their admin form: switching them on and off, moving their watermark."""
-
-from syncjobs.models import SyncFlow
+"""Writes to flows outside their admin form: switching them on and off."""
 
 
 def set_enabled(flows, enabled):
@@ -12,8 +10,3 @@ def set_enabled(flows, enabled):
             flow.save(update_fields=["enabled", "updated_at"])
             changed += 1
     return changed
-
-
-def save_incremental_state(flow_id, watermark, boundary_ids):
-    """Move a flow's watermark and the ids seen at it, without a history row per run."""
-    SyncFlow.objects.filter(pk=flow_id).update(watermark=watermark, boundary_ids=list(boundary_ids))

@@ -2,7 +2,7 @@
 
 Each row's source field must exist in the flow's source object, its target field must exist in
 the target object and be writable, and its transform must make what the target field holds
-(``syncjobs.services.metadata`` says what exists, from Fxiaoke describe and K3Cloud's form
+(``syncjobs.queries.metadata`` says what exists, from Fxiaoke describe and K3Cloud's form
 catalogue with QueryBusinessInfo). A field the metadata does not list (or a system that cannot
 be asked now) may still be saved when the row is confirmed as "not in the metadata"; the
 version records which fields were. Read-only targets and transforms that do not fit are never
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from syncjobs.mapping import TRANSFORMS
-from syncjobs.services import metadata
+from syncjobs.queries import metadata
 
 SOURCE, TARGET = "source", "target"
 # What each transform cannot make: the kinds of target field it would fail on.

@@ -1,4 +1,4 @@
-"""The mapping editor's two actions: save the rows as a new version, or preview them unsaved.
+"""The mapping editor's actions: save the rows as a new version, preview them unsaved, roll back.
 
 Rows arrive checked by the editor's forms (``syncjobs.console.rows``) as snapshot dicts.
 Saving changes the flow's rows in place (matched by target field, so their history reads
@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from connectors.errors import ConnectorError
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
-from syncjobs.models import RecordAction, RecordStatus
+from syncjobs.models import RecordAction, RecordStatus, SyncFlow
+from syncjobs.models.mapping_versions import record_mapping_version
 from syncjobs.services import mapping_checks, sync
 from syncjobs.services.flow_config import normalise_rows, replace_mappings
-from syncjobs.services.mapping_versions import record_mapping_version
 
 
 class MappingRefused(Exception):
@@ -109,3 +109,16 @@ def preview(flow, rows, source_id):
             % {"object": flow.source_object, "id": source_id}
         )
     return Preview(source_id, report.items[0])
+
+
+@transaction.atomic
+def roll_back_to(version, user=None):
+    """Make ``version``'s flow map as ``version`` did, stored as a new version; ``(version, created)``.
+
+    The flow's rows are changed in place (matched by target field, so their history stays
+    readable), then recorded like any save: a new version numbered after the latest, equal
+    to ``version``. Nothing changes (``created`` is False) when the latest already equals it.
+    """
+    flow = SyncFlow.objects.select_for_update().get(pk=version.flow_id)
+    replace_mappings(flow, normalise_rows(list(version.rows)))
+    return record_mapping_version(flow, user=user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from syncjobs.engine import dryrun, reconcile, runs, writeback
-from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher, ThreadedDispatcher
+from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher, ThreadedDispatcher, enqueue
 from syncjobs.engine.options import FlowOptions, OptionsError
 from syncjobs.engine.runner import Runner
 from syncjobs.engine.workers import new_worker_name
@@ -66,7 +66,7 @@ def run_now(
     with ``threads − 1`` helper threads, as queue workers would share them; they need a
     database several connections can write at once (not a test's open transaction).
     """
-    dispatcher = ThreadedDispatcher(threads, **context) if threads > 1 else InlineDispatcher()
+    dispatcher = ThreadedDispatcher(threads, Runner, **context) if threads > 1 else InlineDispatcher()
     run = start_run(flow, trigger, full=full, ids=ids, user=user, dispatcher=dispatcher)
     dispatcher.take_runs()
     worker = new_worker_name()
@@ -148,8 +148,6 @@ def run_all_in_dependency_order(flows=None, user=None, inline=False, progress=No
     """
     flows = dependency_order(flows if flows is not None else SyncFlow.objects.filter(enabled=True))
     if not inline:
-        from syncjobs.engine.dispatch import enqueue
-
         enqueue("syncjobs.tasks.run_flows_in_order", [flow.pk for flow in flows], user.pk if user else None)
         return []
     return [run_now(flow, user=user, progress=progress, **context) for flow in flows]

@@ -2,9 +2,9 @@
 
 import pytest
 
+from syncjobs.adapters.clients import build_client
 from syncjobs.models import CrossReference, RunStatus, SyncRecord, SyncRun, ValueMap
 from syncjobs.services import sync
-from syncjobs.services.connections import build_client
 
 pytestmark = pytest.mark.browser
 

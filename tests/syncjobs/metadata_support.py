@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from syncjobs.adapters.k3cloud_fields import listed_fields
 from syncjobs.models import ObjectMetadata
-from syncjobs.services.metadata import listed_field
+from syncjobs.queries.metadata import listed_field
 
 
 def field(path, kind="text", readonly=False, custom=False):

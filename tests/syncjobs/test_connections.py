@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from connectors.fxiaoke import FxiaokeClient
 from connectors.k3cloud import K3CloudClient
-from syncjobs.services.connections import build_client, test_connection
+from syncjobs.adapters.clients import build_client
+from syncjobs.services.connections import test_connection
 from tests.syncjobs.factories import make_sandbox_fxiaoke, make_sandbox_k3cloud
 
 pytestmark = pytest.mark.django_db

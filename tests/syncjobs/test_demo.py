@@ -10,11 +10,11 @@ from django_q.models import Schedule
 
 from sandbox.dataset import build_dataset
 from syncjobs import schedules
-from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import Connector, RecordStatus, SyncFlow, SyncRecord, SyncRun, WriteBack
-from syncjobs.services.demo import CRM_SLUG, ERP_SLUG, ensure_schedules
-from syncjobs.services.scenarios import install_scenarios
+from syncjobs.scenarios.demo import CRM_SLUG, ERP_SLUG, ensure_schedules
+from syncjobs.scenarios.install import install_scenarios
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 SIZE = 6
@@ -151,7 +151,7 @@ def test_before_serving_every_enabled_flow_has_its_schedule(db):
 
 
 def test_served_demo_points_the_crm_sandbox_at_the_webhook(db, sandbox, settings):
-    from syncjobs.services.demo import SandboxControl, connect_crm_webhook
+    from syncjobs.scenarios.demo import SandboxControl, connect_crm_webhook
 
     crm = make_fxiaoke(slug=CRM_SLUG)
     connect_crm_webhook(sandbox.base_url, "http://127.0.0.1:8000", crm)

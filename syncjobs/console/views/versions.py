@@ -18,7 +18,7 @@ from syncjobs.console.views.base import (
 from syncjobs.models import MappingVersion, RecordAction, RecordStatus
 from syncjobs.queries.versions import compare_rows, outcome_counts, previous_version, written_records
 from syncjobs.services import resync
-from syncjobs.services.mapping_versions import roll_back_to
+from syncjobs.services.mapping_editor import roll_back_to
 
 PER_PAGE = 50
 

@@ -18,8 +18,8 @@ from sandbox.routers import SANDBOX_DB
 from syncjobs.engine.dispatch import QueueDispatcher
 from syncjobs.management.progress import ProgressBar, table
 from syncjobs.operations import alerts
-from syncjobs.services import demo, demo_sync
-from syncjobs.services.demo_sync import run_demo_sync
+from syncjobs.scenarios import demo, demo_sync
+from syncjobs.scenarios.demo_sync import run_demo_sync
 
 # The engine's INFO lines (several hundred on a first demo) go here, not over the summary.
 LOG_FILE = "demo.log"

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from connectors.retrying import RetryPolicy
-from syncjobs.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from tests.syncjobs.console import sandbox_connectors
 
 

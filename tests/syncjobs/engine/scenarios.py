@@ -5,8 +5,8 @@ two connectors pointing at them, and offers the scenario flows and ways to look 
 landed on either side — through the adapters, over HTTP, like the engine itself.
 """
 
-from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import Operation
 from tests.syncjobs.factories import make_flow, make_mapping, make_sandbox_fxiaoke, make_sandbox_k3cloud
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from syncjobs.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import SyncRun
 from syncjobs.operations import webhooks
 from syncjobs.services import sync

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from syncjobs.services.connections import build_client
+from syncjobs.adapters.clients import build_client
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

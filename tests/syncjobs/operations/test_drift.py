@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.models import FieldDrift, SyncFlow
+from syncjobs.models.mapping_versions import snapshot_rows
 from syncjobs.operations import control, drift
 from syncjobs.operations.notify.causes import CAUSES, Check
+from syncjobs.queries import metadata
+from syncjobs.scenarios.install import install_scenarios
 from syncjobs.schedules import SCHEDULES
-from syncjobs.services import mapping_checks, metadata
-from syncjobs.services.mapping_versions import snapshot_rows
-from syncjobs.services.scenarios import install_scenarios
+from syncjobs.services import mapping_checks
 from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.factories import make_flow, make_mapping
 

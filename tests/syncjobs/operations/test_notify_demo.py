@@ -4,7 +4,7 @@ import pytest
 
 from syncjobs.models import AlertRule, NotificationChannel, RecordStatus, RunStatus
 from syncjobs.operations.alerts import send_alerts
-from syncjobs.services.demo import ROBOT_CHANNEL, ensure_alert_robot
+from syncjobs.scenarios.demo import ROBOT_CHANNEL, ensure_alert_robot
 from tests.syncjobs.factories import make_flow, make_records, make_run
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import pytest
 
 from syncjobs.models import MappingVersion, SyncRecord
+from syncjobs.models.mapping_versions import record_mapping_version
 from syncjobs.queries.diffs import diff, leaves
 from syncjobs.queries.failures import error_classes, open_counts, open_records
 from syncjobs.queries.versions import compare_rows, outcome_counts, previous_version, written_records
-from syncjobs.services.mapping_versions import record_mapping_version
 from tests.syncjobs.factories import make_flow, make_mapping, make_records, make_run
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from syncjobs.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import SyncFlow, SyncRecord
+from syncjobs.scenarios.install import install_scenarios
 from syncjobs.services import sync
-from syncjobs.services.scenarios import install_scenarios
 from tests.syncjobs.factories import make_sandbox_fxiaoke, make_sandbox_k3cloud
 
 SEND = "/cgi/message/send"

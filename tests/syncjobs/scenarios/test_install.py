@@ -7,7 +7,7 @@ from import_export.formats.base_formats import JSON
 from syncjobs import scenarios
 from syncjobs.models import SyncFlow, ValueMap, ValueMapEntry
 from syncjobs.resources import SyncFlowResource
-from syncjobs.services.scenarios import install_scenarios
+from syncjobs.scenarios.install import install_scenarios
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from syncjobs.services.flows import save_incremental_state, set_enabled
+from syncjobs.engine.reader import save_incremental_state
+from syncjobs.services.flows import set_enabled
 from tests.syncjobs.factories import make_flow
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import tablib
 from django.utils import translation
 
 from syncjobs.models import FieldMapping, MappingVersion
+from syncjobs.models.mapping_versions import confirmed_unlisted, snapshot_rows
 from syncjobs.resources import SyncFlowResource
 from syncjobs.services import mapping_checks
 from syncjobs.services.mapping_editor import MappingRefused, save_checked_mapping
-from syncjobs.services.mapping_versions import confirmed_unlisted, snapshot_rows
 from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.factories import make_flow, make_mapping
 

@@ -3,8 +3,8 @@
 import pytest
 
 from syncjobs.models import FieldMapping, MappingVersion
-from syncjobs.services.mapping_editor import PreviewFailed, preview, save_mapping
-from syncjobs.services.mapping_versions import record_mapping_version, roll_back_to, snapshot_rows
+from syncjobs.models.mapping_versions import record_mapping_version, snapshot_rows
+from syncjobs.services.mapping_editor import PreviewFailed, preview, roll_back_to, save_mapping
 from tests.syncjobs.engine.conftest import add_accounts, run_now
 
 pytestmark = pytest.mark.django_db

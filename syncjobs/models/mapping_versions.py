@@ -1,11 +1,11 @@
-"""Numbered, immutable snapshots of a flow's mapping rows."""
+"""Numbered, immutable snapshots of a flow's mapping rows, taken by every save of the rows and by runs."""
 
 import hashlib
 import json
 
 from django.db import transaction
 
-from syncjobs.models import MappingVersion, SyncFlow
+from syncjobs.models.flow import MappingVersion, SyncFlow
 
 
 def confirmed_unlisted(flow):
@@ -59,18 +59,3 @@ def record_mapping_version(flow, user=None, unlisted_fields=()):
         created_by=user if user is not None and user.is_authenticated else None,
     )
     return version, True
-
-
-@transaction.atomic
-def roll_back_to(version, user=None):
-    """Make ``version``'s flow map as ``version`` did, stored as a new version; ``(version, created)``.
-
-    The flow's rows are changed in place (matched by target field, so their history stays
-    readable), then recorded like any save: a new version numbered after the latest, equal
-    to ``version``. Nothing changes (``created`` is False) when the latest already equals it.
-    """
-    from syncjobs.services.flow_config import normalise_rows, replace_mappings
-
-    flow = SyncFlow.objects.select_for_update().get(pk=version.flow_id)
-    replace_mappings(flow, normalise_rows(list(version.rows)))
-    return record_mapping_version(flow, user=user)

@@ -30,8 +30,8 @@ from syncjobs.models import (
     SyncFlow,
     System,
 )
+from syncjobs.scenarios.install import install_scenarios
 from syncjobs.services.roles import INTEGRATION_ADMINS
-from syncjobs.services.scenarios import install_scenarios
 
 DEMO_USERNAME = "admin"
 CRM_SLUG = "demo-crm"

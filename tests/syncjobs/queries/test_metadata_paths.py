@@ -2,7 +2,7 @@
 
 import pytest
 
-from syncjobs.services.metadata import by_path, find_field
+from syncjobs.queries.metadata import by_path, find_field
 from tests.syncjobs.metadata_support import field
 
 FIELDS = by_path(

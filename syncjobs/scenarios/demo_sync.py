@@ -23,8 +23,8 @@ from syncjobs.models import (
     WriteBack,
     WriteBackStatus,
 )
+from syncjobs.scenarios.demo import SandboxControl
 from syncjobs.services import sync
-from syncjobs.services.demo import SandboxControl
 
 PROBLEM_STATUSES = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)
 # How long the demo waits for the CRM's rate limit to take the queued write-backs.

@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
+from syncjobs.adapters.clients import build_client
 from syncjobs.adapters.fxiaoke_read import DETAILS
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import ObjectMetadata, System
 from syncjobs.queries import k3cloud_fields
-from syncjobs.services.connections import build_client
 
 logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)
