@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from connectors.errors import ConnectorError
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.engine import batches, dependencies, lease, messages, reader, retry, runs
+from syncjobs.engine import batches, dependencies, messages, reader, retry, runs
 from syncjobs.engine.context import build_context
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.engine.options import OptionsError
 from syncjobs.engine.outcomes import BatchLost
 from syncjobs.engine.processing import call_delta, call_snapshot, process_batch
-from syncjobs.engine.workers import new_worker_name
 from syncjobs.mapping import MappingConfigError
 from syncjobs.models import (
     MappingVersion,
@@ -48,7 +47,7 @@ class Runner:
 
     def __init__(self, run_id, worker=None, dispatcher=None, depth=0, wait=False, progress=None, **context):
         self.run = SyncRun.objects.select_related("flow").get(pk=run_id)
-        self.worker = worker or new_worker_name()
+        self.worker = worker or runs.new_worker_name()
         self.dispatcher = dispatcher or InlineDispatcher()
         self.depth = depth
         self.wait = wait
@@ -108,7 +107,7 @@ class Runner:
     # --- leading: the lease and the read ---------------------------------------------
     def _lead(self):
         run, now = self.run, self.clock()
-        if runs.takes_lease(run) and not lease.acquire(
+        if runs.takes_lease(run) and not runs.acquire_lease(
             run.flow_id, run.pk, now, self.ctx.options.lease_seconds
         ):
             runs.requeue(run)
@@ -180,7 +179,7 @@ class Runner:
             self.sleep(POLL_SECONDS)
             return True
         if self.wait and batches.unfinished(run.pk):
-            batches.reclaim_stale(run.pk, now - timedelta(seconds=stale))
+            runs.reclaim_stale_batches(run.pk, now - timedelta(seconds=stale))
             self.sleep(POLL_SECONDS)
             return True
         return False

@@ -28,7 +28,7 @@ OURS = ("connectors", "integration_hub", "syncjobs")
 STEPS = {
     "trigger": "syncjobs/tasks.py",
     "run": "syncjobs/engine/runner.py",
-    "lease": "syncjobs/engine/lease.py",
+    "lease": "syncjobs/engine/runs.py",
     "read": "syncjobs/engine/reader.py",
     "batches": "syncjobs/engine/batches.py",
     "plan": "syncjobs/engine/planner.py",
