@@ -13,9 +13,9 @@ from connectors.errors import ConnectorError
 from syncjobs import selectors
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages, runs
-from syncjobs.engine.items import Item, open_items
 from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
+from syncjobs.engine.records import Item, open_items
 from syncjobs.engine.refused_values import unmapped_entries
 from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
 from syncjobs.mapping.targets import check_payload

@@ -6,9 +6,9 @@ from collections import Counter
 
 from connectors.errors import ConnectorError
 from syncjobs.engine import batches, dependencies, messages, outcomes, retry
-from syncjobs.engine.items import Item, open_items
 from syncjobs.engine.planner import plan
 from syncjobs.engine.postactions import run_post_actions
+from syncjobs.engine.records import Item, open_items
 from syncjobs.engine.retry import DeferBatch, PauseRun
 from syncjobs.engine.writer import write_items
 from syncjobs.models import RecordStatus
