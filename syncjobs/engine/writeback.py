@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from syncjobs.adapters import adapter_for
 from syncjobs.engine import echoes, retry
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import RecordStatus, WriteBack, WriteBackStatus
 

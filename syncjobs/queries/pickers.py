@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from connectors.errors import ConnectorError
 from connectors.state import get_state
+from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 from syncjobs.queries import k3cloud_fields
 from syncjobs.services import metadata

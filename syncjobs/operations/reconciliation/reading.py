@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from syncjobs.adapters import adapter_for
 from syncjobs.adapters.base import ReadOptions
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 
 PAGE_SIZE = 500
