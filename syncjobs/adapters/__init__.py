@@ -1,4 +1,4 @@
 """One adapter per connected system, all speaking the protocol in ``syncjobs.adapters.base``.
 
-``syncjobs.adapters.clients`` builds a connector's client and adapter.
+They are built from a connector by ``syncjobs.adapters.clients.adapter_for``.
 """

@@ -2,13 +2,12 @@
 
 ``claim_next`` is the healthchecks pattern: ``filter(status=PENDING).update(...) == 1`` —
 whoever's ``UPDATE`` changes the row owns the batch; the others try the next one. A batch
-whose worker stopped sending heartbeats is put back to pending by ``reclaim_stale``.
+whose worker stopped sending heartbeats is put back to pending by ``runs.reclaim_stale_batches``.
 """
 
 from django.db.models import F, Q
 
 from syncjobs.engine import records as record_io
-from syncjobs.engine.workers import is_dead
 from syncjobs.models import BatchStatus, SyncBatch
 
 # How many pending batches a worker looks at per claim attempt.
@@ -86,23 +85,6 @@ def finish(batch, worker, now, counts, timings, api_calls):
         api_calls=api_calls,
     )
     return done == 1
-
-
-def reclaim_stale(run_id, cutoff):
-    """Put back running batches whose worker is silent since ``cutoff`` or provably dead.
-
-    Each put-back is conditional on the heartbeat seen, so a worker that beats in between
-    keeps its batch.
-    """
-    running = SyncBatch.objects.filter(run_id=run_id, status=BatchStatus.RUNNING)
-    reclaimed = 0
-    for pk, worker, beat in running.values_list("pk", "claimed_by", "heartbeat_at"):
-        if beat is not None and beat >= cutoff and not is_dead(worker):
-            continue
-        reclaimed += SyncBatch.objects.filter(
-            pk=pk, status=BatchStatus.RUNNING, claimed_by=worker, heartbeat_at=beat
-        ).update(status=BatchStatus.PENDING, claimed_by="")
-    return reclaimed
 
 
 def unfinished(run_id):

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.engine import lookups
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.engine.options import FlowOptions
 from syncjobs.mapping import compile_mapping, parse_path, value_map_slugs
 from syncjobs.mapping.transforms import parse_template

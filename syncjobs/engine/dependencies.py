@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from syncjobs.engine import messages
-from syncjobs.engine.items import open_items
 from syncjobs.engine.planner import map_items
+from syncjobs.engine.records import open_items
 from syncjobs.models import ParentWait, RecordStatus, SyncFlow, SyncRecord
 
 # A parent's own parents are synced too, this many levels deep.

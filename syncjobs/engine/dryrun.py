@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from syncjobs.engine import dependencies, reader
 from syncjobs.engine.context import build_context
+from syncjobs.engine.outcomes import OUTCOMES, outcome_of
 from syncjobs.engine.payloads import flatten
 from syncjobs.engine.planner import plan
 from syncjobs.models import MappingVersion, RecordAction, RecordStatus
@@ -45,24 +46,13 @@ class DryRunReport:
     @property
     def counts(self):
         """``{"create": n, "update": n, "unchanged": n, "skip": n, "failed": n, "waiting": n}``."""
-        counts = Counter({key: 0 for key in ("create", "update", "unchanged", "skip", "failed", "waiting")})
-        for item in self.items:
-            counts[_bucket(item)] += 1
+        counts = Counter(dict.fromkeys(OUTCOMES, 0))
+        counts.update(outcome_of(item) for item in self.items)
         return dict(counts)
 
     @property
     def read(self):
         return len(self.items)
-
-
-def _bucket(item):
-    if item.status in (RecordStatus.FAILED, RecordStatus.DEAD):
-        return "failed"
-    if item.status == RecordStatus.WAITING:
-        return "waiting"
-    if item.action == RecordAction.VOID:
-        return "update"
-    return item.action or "skip"
 
 
 def dry_run(flow, limit=None, full=False, ids=None, rows=None, **overrides):

@@ -5,8 +5,8 @@ create whose answer was lost (if the record is there, it was created).
 """
 
 from syncjobs.engine import messages
-from syncjobs.engine.items import open_items
 from syncjobs.engine.payloads import value_at
+from syncjobs.engine.records import open_items
 from syncjobs.mapping.transforms import is_empty, key_text
 from syncjobs.models import Operation, RecordAction
 

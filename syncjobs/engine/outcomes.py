@@ -19,32 +19,41 @@ _OPEN_STATUSES = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)
 _CHUNK = 500
 
 
+# What a record's outcome counts as, in the run's counters and in a dry run's report.
+OUTCOMES = ("create", "update", "unchanged", "skip", "failed", "waiting")
+_RUN_COUNTERS = {
+    "create": "created_count",
+    "update": "updated_count",
+    "unchanged": "unchanged_count",
+    "skip": "skipped_count",
+    "failed": "failed_count",
+    "waiting": "waiting",
+}
+
+
 class BatchLost(Exception):
     """The batch was taken over by another worker (this one was silent too long)."""
 
 
-def counts_of(items):
-    """What the run's counters gain from ``items``."""
-    counts = Counter()
-    for item in items:
-        counts[_counter(item)] += 1
-    counts.pop(None, None)
-    return dict(counts)
-
-
-def _counter(item):
+def outcome_of(item):
+    """Which of ``OUTCOMES`` ``item`` (anything with a ``status`` and an ``action``) counts as."""
     if item.status in (RecordStatus.FAILED, RecordStatus.DEAD):
-        return "failed_count"
+        return "failed"
     if item.status == RecordStatus.WAITING:
         return "waiting"
     if item.status == RecordStatus.IGNORED:
-        return "skipped_count"
+        return "skip"
     return {
-        RecordAction.CREATE: "created_count",
-        RecordAction.UPDATE: "updated_count",
-        RecordAction.VOID: "updated_count",
-        RecordAction.UNCHANGED: "unchanged_count",
-    }.get(item.action, "skipped_count")
+        RecordAction.CREATE: "create",
+        RecordAction.UPDATE: "update",
+        RecordAction.VOID: "update",
+        RecordAction.UNCHANGED: "unchanged",
+    }.get(item.action, "skip")
+
+
+def counts_of(items):
+    """What the run's counters gain from ``items``."""
+    return dict(Counter(_RUN_COUNTERS[outcome_of(item)] for item in items))
 
 
 def record_rows(ctx, run, items, now, earlier=None):

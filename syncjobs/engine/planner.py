@@ -11,13 +11,12 @@ from django.db import DatabaseError
 
 from connectors.errors import ConnectorError
 from syncjobs.adapters.base import TargetRef
-from syncjobs.engine import messages
-from syncjobs.engine.items import Item, open_items
+from syncjobs.engine import messages, runs
 from syncjobs.engine.lookups import cross_references_for, fetch_lookups
 from syncjobs.engine.matching import match_targets
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
+from syncjobs.engine.records import Item, open_items
 from syncjobs.engine.refused_values import unmapped_entries
-from syncjobs.engine.workers import is_dead
 from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
 from syncjobs.mapping.targets import check_payload
 from syncjobs.models import CrossReference, Operation, RecordAction, Trigger
@@ -237,7 +236,7 @@ def _decide_claimed(ctx, item, xref):
 
 def is_stale_claim(ctx, xref):
     """Whether the worker that started this create is gone (killed, silent or ourselves)."""
-    if not xref.claimed_by or xref.claimed_by == ctx.worker or is_dead(xref.claimed_by):
+    if not xref.claimed_by or xref.claimed_by == ctx.worker or runs.worker_is_dead(xref.claimed_by):
         return True
     return xref.updated_at < ctx.clock() - timedelta(seconds=ctx.options.lease_seconds)
 

@@ -1,7 +1,12 @@
-"""Running a run: lead it (read the source into batches) or help, work through the batches, close it."""
+"""Running a run: lead it (read the source into batches) or help, work through the batches, close it.
+
+Each batch, start to finish (``process_batch``): plan, write, post-actions, store its
+outcomes — timed, and its API calls counted.
+"""
 
 import logging
 import time
+from collections import Counter
 from datetime import timedelta
 
 from django.db import reset_queries
@@ -10,16 +15,18 @@ from django.utils import timezone
 
 from connectors.errors import ConnectorError
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.engine import batches, dependencies, lease, messages, reader, retry, runs
+from syncjobs.engine import batches, dependencies, messages, outcomes, reader, retry, runs
 from syncjobs.engine.context import build_context
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.engine.options import FlowOptions, OptionsError
-from syncjobs.engine.outcomes import BatchLost
-from syncjobs.engine.processing import call_delta, call_snapshot, process_batch
-from syncjobs.engine.workers import new_worker_name
+from syncjobs.engine.planner import plan
+from syncjobs.engine.postactions import run_post_actions
+from syncjobs.engine.records import Item, open_items
+from syncjobs.engine.writer import write_items
 from syncjobs.mapping import MappingConfigError
 from syncjobs.models import (
     MappingVersion,
+    RecordStatus,
     RunPhase,
     RunStatus,
     SyncFlow,
@@ -48,7 +55,7 @@ class Runner:
 
     def __init__(self, run_id, worker=None, dispatcher=None, depth=0, wait=False, progress=None, **context):
         self.run = SyncRun.objects.select_related("flow").get(pk=run_id)
-        self.worker = worker or new_worker_name()
+        self.worker = worker or runs.new_worker_name()
         self.dispatcher = dispatcher or InlineDispatcher()
         self.depth = depth
         self.wait = wait
@@ -130,7 +137,7 @@ class Runner:
     # --- leading: the lease and the read ---------------------------------------------
     def _lead(self):
         run, now = self.run, self.clock()
-        if runs.takes_lease(run) and not lease.acquire(
+        if runs.takes_lease(run) and not runs.acquire_lease(
             run.flow_id, run.pk, now, self.ctx.options.lease_seconds
         ):
             runs.requeue(run)
@@ -202,7 +209,7 @@ class Runner:
             self.sleep(POLL_SECONDS)
             return True
         if self.wait and batches.unfinished(run.pk):
-            batches.reclaim_stale(run.pk, now - timedelta(seconds=stale))
+            runs.reclaim_stale_batches(run.pk, now - timedelta(seconds=stale))
             self.sleep(POLL_SECONDS)
             return True
         return False
@@ -220,7 +227,7 @@ class Runner:
             until = self.clock() + timedelta(seconds=stop.retry_after)
             batches.release(batch, self.worker, not_before=until)
             return
-        except BatchLost:
+        except outcomes.BatchLost:
             logger.warning("Batch %s of run %s was taken over by another worker", batch.seq, run.pk)
             return
         self._release_children(items)
@@ -274,3 +281,117 @@ def _forget_queries():
 def execute_run(run_id, **options):
     """Execute run ``run_id`` in this process (see ``Runner``); return the run."""
     return Runner(run_id, **options).execute()
+
+
+# --- one batch ----------------------------------------------------------------------
+
+# Stops that hand the batch back instead of storing it.
+STOPS = (retry.DeferBatch, retry.PauseRun, outcomes.BatchLost)
+
+
+class Stopwatch:
+    """Seconds spent per phase, added up."""
+
+    def __init__(self):
+        self.seconds = Counter()
+        self.started = time.monotonic()
+
+    def lap(self, phase):
+        now = time.monotonic()
+        self.seconds[phase] += now - self.started
+        self.started = now
+
+    def as_dict(self):
+        return {phase: round(value, 3) for phase, value in self.seconds.items()}
+
+
+def process_batch(ctx, run, batch, sync_parent=None, depth=0, beat=lambda: None):
+    """Process ``batch`` and store its outcomes; return ``(items, counts)``.
+
+    ``PauseRun``, ``DeferBatch`` and ``BatchLost`` propagate (the caller hands the batch
+    back or lets it go). A fault in one record's data fails that record alone (the planner
+    catches it); an unexpected fault of the batch as a whole fails the batch's open records
+    with a message that says so, instead of stopping the run.
+    """
+    watch, calls_before = Stopwatch(), call_snapshot(ctx)
+    ctx.batch_retried = batch.claims > 1
+    records = batches.load_records(batch)
+    items = [Item(record) for record in records]
+    try:
+        items = _plan(ctx, records, dependencies.resolver(ctx, sync_parent, depth), beat)
+        watch.lap("plan")
+        beat()
+        write_items(ctx, items, beat)
+        watch.lap("write")
+        run_post_actions(ctx, items, beat)
+        watch.lap("post_actions")
+    except STOPS:
+        raise
+    except ConnectorError as error:
+        # A call for the whole batch (a lookup, a target read) failed after its retries.
+        if retry.classify(error) in (retry.PAUSE, retry.DEFER):
+            # An open circuit breaker or a used-up quota: hand the batch back, spend nothing.
+            raise retry.stop_for(error, ctx.clock()) from error
+        _fail_open(ctx, items, error)
+    except Exception as error:  # noqa: BLE001 - a bug must not stop the run: its records fail, visibly
+        # Only what serves the whole batch gets here (a lookup query, the write call, storing):
+        # faults in one record's data fail that record in the planner and never reach this.
+        logger.exception("Batch %s of run %s failed as a whole", batch.seq, run.pk)
+        for item in open_items(items):
+            item.fail(messages.batch_failed(item, error), code=type(error).__name__[:64])
+    counts = outcomes.store(ctx, run, batch, items, watch.as_dict(), call_delta(ctx, calls_before))
+    return items, counts
+
+
+def _plan(ctx, records, resolve, beat):
+    """Plan the batch, retrying with backoff when a lookup in the target fails transiently."""
+    return retry.policy(ctx).run(
+        lambda: plan(ctx, records, resolve_parents=resolve),
+        retry_on=(ConnectorError,),
+        retry_if=retry.may_pass,
+        on_retry=lambda error, attempt: beat(),
+    )
+
+
+def _fail_open(ctx, items, error):
+    status = (
+        RecordStatus.DEAD if retry.classify(error) in (retry.RETRY, retry.UNKNOWN) else RecordStatus.FAILED
+    )
+    system = ctx.flow.target_connector.get_system_display()
+    for item in open_items(items):
+        item.fail(
+            messages.batch_call_failed(item, error, system),
+            code=getattr(error, "code", "") or "",
+            status=status,
+        )
+
+
+def call_snapshot(ctx):
+    """Today's API call counters of both connectors (shared by every process of a connector)."""
+    return {
+        ctx.flow.source_connector.slug: _counts(ctx.source),
+        ctx.flow.target_connector.slug: _counts(ctx.target),
+    }
+
+
+def call_delta(ctx, before):
+    """Calls made since ``before``, per connector and operation.
+
+    Read from the connectors' shared daily counters: exact for a connector used by one run
+    at a time, an upper bound when several runs share it.
+    """
+    after = call_snapshot(ctx)
+    delta = {}
+    for connector, counts in after.items():
+        changes = {op: n - before.get(connector, {}).get(op, 0) for op, n in counts.items()}
+        changes = {op: n for op, n in changes.items() if n > 0}
+        if changes:
+            delta[connector] = changes
+    return delta
+
+
+def _counts(adapter):
+    try:
+        return dict(adapter.call_counts() or {})
+    except Exception:  # noqa: BLE001 - statistics must never stop a sync
+        return {}

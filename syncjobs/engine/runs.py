@@ -4,8 +4,14 @@ queued → running (reading → writing → done) → succeeded / partial / fail
 (daily quota) and back to running. Whoever moves a run out of ``queued`` (or takes over a
 run whose worker went silent) reads its source; every worker may process its batches;
 whoever finishes the last batch closes the run and moves the watermark.
+
+Below the run's own changes: the flow's lease (one run at a time reads a flow's source)
+and the workers' names and liveness, which decide when a silent run or batch is taken over.
 """
 
+import os
+import socket
+import uuid
 from collections import Counter
 from datetime import timedelta
 
@@ -14,10 +20,9 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-from syncjobs.engine import batches, lease
+from syncjobs.engine import batches
 from syncjobs.engine.reader import save_incremental_state
-from syncjobs.engine.workers import is_dead
-from syncjobs.models import BatchStatus, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
+from syncjobs.models import BatchStatus, FlowLease, RunPhase, RunStatus, SyncBatch, SyncFlow, SyncRun
 from syncjobs.stored_messages import Message, PluralMessage
 
 FINISHED = (RunStatus.SUCCEEDED, RunStatus.PARTIAL, RunStatus.FAILED)
@@ -162,7 +167,7 @@ def take_over(run, worker, now, stale_seconds):
     """
     fields = {"worker": worker, "heartbeat_at": now}
     if run.status == RunStatus.QUEUED:
-        if takes_lease(run) and lease.held_by_other(run.flow_id, run.pk, now):
+        if takes_lease(run) and lease_held_by_other(run.flow_id, run.pk, now):
             return None
         won = _cas(
             run,
@@ -186,7 +191,7 @@ def take_over(run, worker, now, stale_seconds):
         run, {"status": RunStatus.RUNNING, "worker": run.worker, "heartbeat_at": run.heartbeat_at}, **fields
     )
     if won:
-        batches.reclaim_stale(run.pk, now - timedelta(seconds=stale_seconds))
+        reclaim_stale_batches(run.pk, now - timedelta(seconds=stale_seconds))
     return LEADER if won else _role_after_race(run, worker, now, stale_seconds)
 
 
@@ -199,7 +204,7 @@ def is_stale(run, now, stale_seconds):
     """Whether the run's leader has gone silent (or is known dead)."""
     if run.heartbeat_at is None or run.heartbeat_at < now - timedelta(seconds=stale_seconds):
         return True
-    return is_dead(run.worker)
+    return worker_is_dead(run.worker)
 
 
 def _cas(run, expected, **values):
@@ -247,7 +252,7 @@ def heartbeat(run, now, lease_seconds):
     """The run is alive: its heartbeat, and its flow lease if it holds one."""
     SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(heartbeat_at=now)
     if takes_lease(run):
-        lease.renew(run.flow_id, run.pk, now, lease_seconds)
+        renew_lease(run.flow_id, run.pk, now, lease_seconds)
 
 
 def reading_done(run, now, read_calls, read_seconds):
@@ -294,7 +299,7 @@ def fail(run, now, message):
         return False
     SyncBatch.objects.filter(run=run, status=BatchStatus.PENDING).delete()
     if takes_lease(run):
-        lease.release(run.flow_id, run.pk)
+        release_lease(run.flow_id, run.pk)
     return True
 
 
@@ -321,7 +326,7 @@ def finish_if_done(run, now):
         # A scoped resync read only part of the source: the watermark cannot vouch for the rest.
         _advance_watermark(run)
     if takes_lease(run):
-        lease.release(run.flow_id, run.pk)
+        release_lease(run.flow_id, run.pk)
     run.refresh_from_db()
     return True
 
@@ -404,3 +409,107 @@ def _advance_watermark(run):
 def next_queued(flow_id):
     """The oldest queued run of the flow, which may start now that the lease is free."""
     return SyncRun.objects.filter(flow_id=flow_id, status=RunStatus.QUEUED).order_by("id").first()
+
+
+# --- the flow's lease ----------------------------------------------------------------------
+# One lease per flow: the run holding it reads the source and moves the watermark. Every
+# change is a compare-and-set ``UPDATE`` on the lease row, the same on SQLite and PostgreSQL:
+# taking it succeeds only if it is free, expired or already ours.
+
+
+def acquire_lease(flow_id, run_id, now, seconds):
+    """Take the lease of ``flow_id`` for ``run_id`` (or renew it); True when this run holds it."""
+    _ensure_lease_row(flow_id)
+    free = Q(run__isnull=True) | Q(run_id=run_id) | Q(expires_at__lt=now)
+    taken = FlowLease.objects.filter(Q(flow_id=flow_id) & free).update(
+        run_id=run_id, expires_at=now + timedelta(seconds=seconds)
+    )
+    return taken == 1
+
+
+def lease_held_by_other(flow_id, run_id, now):
+    """Whether another run holds the lease of ``flow_id`` now (a hint; ``acquire_lease`` decides)."""
+    free = Q(run__isnull=True) | Q(run_id=run_id) | Q(expires_at__lt=now)
+    return FlowLease.objects.filter(flow_id=flow_id).exclude(free).exists()
+
+
+def renew_lease(flow_id, run_id, now, seconds):
+    """Push the expiry forward while the run makes progress; False if the run lost the lease."""
+    renewed = FlowLease.objects.filter(flow_id=flow_id, run_id=run_id).update(
+        expires_at=now + timedelta(seconds=seconds)
+    )
+    return renewed == 1
+
+
+def release_lease(flow_id, run_id):
+    """Give the lease up (only if ``run_id`` still holds it)."""
+    FlowLease.objects.filter(flow_id=flow_id, run_id=run_id).update(run=None, expires_at=None)
+
+
+def _ensure_lease_row(flow_id):
+    if FlowLease.objects.filter(flow_id=flow_id).exists():
+        return
+    try:
+        with transaction.atomic():
+            FlowLease.objects.create(flow_id=flow_id)
+    except IntegrityError:
+        pass  # another worker created it first
+
+
+# --- who is working ------------------------------------------------------------------------
+# A name per worker process, and whether a named worker is still alive.
+_HOST = socket.gethostname()
+
+
+def new_worker_name():
+    """``host:pid:random`` — unique per call, readable in the admin."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def worker_is_dead(worker):
+    """True only when ``worker`` ran on this host and its process is gone.
+
+    Lets a restarted command take over at once from a process that was killed, instead
+    of waiting for its heartbeat to go stale; workers on other hosts are judged by their
+    heartbeat alone.
+    """
+    host, _, rest = (worker or "").partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid):
+    # A killed child not yet reaped by its parent still answers kill(pid, 0).
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def reclaim_stale_batches(run_id, cutoff):
+    """Put back running batches whose worker is silent since ``cutoff`` or provably dead.
+
+    Each put-back is conditional on the heartbeat seen, so a worker that beats in between
+    keeps its batch.
+    """
+    running = SyncBatch.objects.filter(run_id=run_id, status=BatchStatus.RUNNING)
+    reclaimed = 0
+    for pk, worker, beat in running.values_list("pk", "claimed_by", "heartbeat_at"):
+        if beat is not None and beat >= cutoff and not worker_is_dead(worker):
+            continue
+        reclaimed += SyncBatch.objects.filter(
+            pk=pk, status=BatchStatus.RUNNING, claimed_by=worker, heartbeat_at=beat
+        ).update(status=BatchStatus.PENDING, claimed_by="")
+    return reclaimed

@@ -17,8 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from connectors.retrying import full_jitter
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.engine import echoes, retry
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import RecordStatus, WriteBack, WriteBackStatus
 

@@ -12,8 +12,8 @@ import logging
 from connectors.k3cloud.errors import NotOperableError
 from syncjobs.adapters.base import TargetRef, WriteItem, WriteResult
 from syncjobs.engine import messages, retry, xrefs
-from syncjobs.engine.items import open_items
 from syncjobs.engine.matching import find_existing
+from syncjobs.engine.records import open_items
 from syncjobs.engine.refused_values import refused_entries
 from syncjobs.models import RecordAction, RecordStatus
 

@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from connectors.errors import ConnectorError
 from connectors.state import get_state
 from syncjobs.adapters.base import ReadOptions
-from syncjobs.adapters.clients import build_client
+from syncjobs.adapters.clients import adapter_for, build_client
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 from syncjobs.queries import k3cloud_fields, metadata
 

@@ -14,7 +14,6 @@ from syncjobs.engine import dryrun, reconcile, runs, writeback
 from syncjobs.engine.dispatch import InlineDispatcher, QueueDispatcher, ThreadedDispatcher, enqueue
 from syncjobs.engine.options import FlowOptions, OptionsError
 from syncjobs.engine.runner import Runner
-from syncjobs.engine.workers import new_worker_name
 from syncjobs.models import RecordStatus, SyncFlow, SyncRecord, SyncRun, Trigger
 
 RERUNNABLE = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)
@@ -69,7 +68,7 @@ def run_now(
     dispatcher = ThreadedDispatcher(threads, Runner, **context) if threads > 1 else InlineDispatcher()
     run = start_run(flow, trigger, full=full, ids=ids, user=user, dispatcher=dispatcher)
     dispatcher.take_runs()
-    worker = new_worker_name()
+    worker = runs.new_worker_name()
     try:
         run = Runner(
             run.pk, worker=worker, dispatcher=dispatcher, wait=True, progress=progress, **context
@@ -169,7 +168,7 @@ def run_flows_in_order(flow_ids, user_id=None):
 
 def drain_write_backs(limit=500, budget_seconds=50.0, **options):
     """Send due write-backs under each connector's rate limit; a ``DrainResult``."""
-    return writeback.drain(new_worker_name(), limit=limit, budget_seconds=budget_seconds, **options)
+    return writeback.drain(runs.new_worker_name(), limit=limit, budget_seconds=budget_seconds, **options)
 
 
 def reconcile_runs(dispatcher=None, now=None):

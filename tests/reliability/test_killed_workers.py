@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from syncjobs.engine.workers import is_dead
+from syncjobs.engine.runs import worker_is_dead
 from tests.reliability.support import Site, wait_for
 from tests.syncjobs.engine.scenarios import FAST
 
@@ -67,7 +67,7 @@ def test_a_worker_killed_mid_run_three_times_leaves_nothing_missing_or_twice(
             cluster = procs.start("qcluster")
         else:
             os.kill(worker_pid(running["worker"]), signal.SIGKILL)
-        wait_for(lambda w=running["worker"]: is_dead(w), what="the killed worker to be gone")
+        wait_for(lambda w=running["worker"]: worker_is_dead(w), what="the killed worker to be gone")
         assert procs.ctl("reconcile")["resumed"] == [queued]
 
     finished = wait_for(

@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.adapters.fxiaoke_read import from_ms, to_ms
 from syncjobs.adapters.values import business_zone
-from syncjobs.engine.adapters import adapter_for
 from syncjobs.models import System
 
 PAGE_SIZE = 500

@@ -3,7 +3,7 @@ import random
 import pytest
 
 from connectors.errors import OutcomeUnknownError
-from syncjobs.engine.adapters import adapters_from
+from syncjobs.adapters.clients import adapters_from
 from syncjobs.services import sync
 from tests.syncjobs.engine.memory import MemoryAdapter, MemorySystem
 from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping

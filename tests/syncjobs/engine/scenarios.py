@@ -13,6 +13,14 @@ from tests.syncjobs.factories import make_flow, make_mapping, make_sandbox_fxiao
 FAST = {"retry_base_seconds": 0.01, "retry_cap_seconds": 0.05, "parallel_batches": 1}
 
 
+def fast_hub(sandbox, settings, size=20):
+    """A ``Hub`` whose clients retry within milliseconds and whose CRM allows any call rate."""
+    settings.INTEGRATION_HUB_RETRY_BASE_SECONDS = 0.01
+    settings.INTEGRATION_HUB_RETRY_CAP_SECONDS = 0.05
+    sandbox.set_faults("fxiaoke", rate_limit=100000, token_limit_per_minute=1000)
+    return Hub(sandbox, size=size)
+
+
 class Hub:
     """Two seeded tenants and the connectors to them."""
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syncjobs import tasks
-from syncjobs.engine import lease, runs
+from syncjobs.engine import runs
 from syncjobs.engine.dispatch import EXECUTE_RUN, InlineDispatcher
 from syncjobs.engine.runner import Runner
 from syncjobs.models import RunStatus, SyncRun, Trigger, WebhookEvent
@@ -130,7 +130,7 @@ def test_eight_deliveries_and_a_tick_while_a_run_is_running_leave_one_follow_up(
     running = sync.start_run(flow, Trigger.SCHEDULE, dispatcher=InlineDispatcher())
     now = timezone.now()
     assert runs.take_over(running, "worker-1", now, 120) == runs.LEADER
-    assert lease.acquire(flow.pk, running.pk, now, 120)
+    assert runs.acquire_lease(flow.pk, running.pk, now, 120)
 
     eight_deliveries_and_a_tick(flow)
 

@@ -8,7 +8,7 @@ import pytest
 
 from connectors.k3cloud.errors import DuplicateNumberError, ErpFailureError, ValidationFailedError
 from syncjobs.adapters.base import SourceRecord
-from syncjobs.engine.items import Item
+from syncjobs.engine.records import Item
 from syncjobs.engine.refused_values import refused_entries
 from syncjobs.mapping import compile_mapping
 from tests.syncjobs.factories import make_value_map

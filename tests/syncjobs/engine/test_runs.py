@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from connectors.errors import CircuitOpenError, QuotaExhaustedError
-from syncjobs.engine import batches, lease, runs
+from syncjobs.engine import batches, runs
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.engine.runner import Runner
 from syncjobs.models import (
@@ -39,7 +39,7 @@ def test_only_the_lease_holder_reads_and_the_next_run_starts_after_it(customers,
     add_accounts(crm, 2)
     first = runs.create_run(customers, Trigger.MANUAL)
     second = runs.create_run(customers, Trigger.MANUAL, full=True)
-    assert lease.acquire(customers.pk, first.pk, timezone.now(), 60)
+    assert runs.acquire_lease(customers.pk, first.pk, timezone.now(), 60)
 
     dispatcher = InlineDispatcher()
     Runner(second.pk, dispatcher=dispatcher, **QUIET).execute()

@@ -92,7 +92,7 @@ def test_a_mapping_failure_in_the_sandbox_names_record_field_and_reason(hub, san
     flow = hub.customers()
     make_bad = hub.records(hub.crm, "AccountObj", ["name", "account_no"])
     assert make_bad
-    from syncjobs.engine.adapters import adapter_for
+    from syncjobs.adapters.clients import adapter_for
 
     adapter = adapter_for(hub.crm)
     record_id = next(iter(make_bad))

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from connectors.errors import ConnectorError
-from syncjobs.engine.adapters import adapter_for
+from syncjobs.adapters.clients import adapter_for
 from syncjobs.models import RecordStatus, RunStatus, SyncRecord
 from syncjobs.services import sync
 from tests.syncjobs.engine.scenarios import Hub

@@ -116,7 +116,7 @@ def test_an_order_before_its_customer_syncs_once_the_customer_can(hub, sandbox):
     accounts = hub.records(hub.crm, "AccountObj", ["name"])
     order_rows = hub.records(hub.crm, "SalesOrderObj", ["name", "account_id"])
     order_id, order = next(iter(sorted(order_rows.items())))
-    from syncjobs.engine.adapters import adapter_for
+    from syncjobs.adapters.clients import adapter_for
 
     crm = adapter_for(hub.crm)
     original_tax = hub.records(hub.crm, "AccountObj", ["field_x2Tax__c"])[order["account_id"]][

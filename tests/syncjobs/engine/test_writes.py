@@ -4,8 +4,7 @@ import random
 
 from connectors.errors import PermanentError, RateLimitedError, TransientError
 from syncjobs.engine import xrefs
-from syncjobs.engine.items import Item
-from syncjobs.engine.records import normalised
+from syncjobs.engine.records import Item, normalised
 from syncjobs.models import CrossReference, RecordStatus, RunStatus, SyncRecord
 from tests.syncjobs.engine.conftest import add_accounts, lost, run_now
 
