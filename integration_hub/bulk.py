@@ -1,5 +1,5 @@
 """Plain multi-row INSERTs and UPDATEs for hot paths: the engine's claims, record logs and
-cross-references, the K3Cloud sandbox's bulk operations.
+cross-references (the K3Cloud sandbox has its own, ``sandbox.k3cloud.store.write_records``).
 
 ``bulk_create`` and ``bulk_update`` compile every field of every object through the ORM
 (``bulk_update`` one CASE per field and row), which costs more than the database itself at

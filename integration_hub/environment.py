@@ -58,7 +58,7 @@ def require_database(alias="default"):
 
 
 def _database_name(alias):
-    names = {"default": _("The hub's database"), "sandbox": _("The sandboxes' database")}
+    names = {"default": _("The hub's database"), settings.SANDBOX_DATABASE: _("The sandboxes' database")}
     return names.get(alias, alias)
 
 

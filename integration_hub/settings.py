@@ -55,8 +55,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
 # --- Applications ------------------------------------------------------------------------
-# The sandboxes simulate Fxiaoke and K3Cloud; they are never served in production.
+# The sandboxes simulate Fxiaoke, K3Cloud and the group robots. Where they are off (production by
+# default) none of their apps, tables, admin pages or URLs exists: the hub reaches sandboxes only
+# over HTTP, served by a development install of their own (`manage.py sandbox serve`).
 SANDBOX_ENABLED = env.bool("INTEGRATION_HUB_SANDBOX_ENABLED", default=DEBUG)
+# Listed before the hub's own apps: a management command of the same name in a later app (the
+# hub's `sandbox`, which says the sandboxes are off) gives way to theirs.
+SANDBOX_APPS = ["sandbox", "sandbox.k3cloud", "sandbox.fxiaoke", "sandbox.im"] if SANDBOX_ENABLED else []
+# The database alias of the sandboxes' own tables (sandbox.routers sends them there).
+SANDBOX_DATABASE = "sandbox"
 # Fault switches applied when a sandbox server starts, e.g. {"k3cloud": {"latency_ms": 20}}.
 SANDBOX_FAULTS = env.json_object("INTEGRATION_HUB_SANDBOX_FAULTS", example='{"k3cloud": {"latency_ms": 20}}')
 
@@ -68,16 +75,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    *SANDBOX_APPS,
     "integration_hub.apps.HubConfig",
     "django_q",
     "import_export",
     "simple_history",
     "connectors",
     "syncjobs",
-    "sandbox",
-    "sandbox.k3cloud",
-    "sandbox.fxiaoke",
-    "sandbox.im",
 ]
 
 MIDDLEWARE = [
@@ -135,12 +139,12 @@ def _database(url_var, sqlite_name):
     return config
 
 
-DATABASES = {
-    "default": _database("DATABASE_URL", "integration_hub.sqlite3"),
+DATABASES = {"default": _database("DATABASE_URL", "integration_hub.sqlite3")}
+DATABASE_ROUTERS = []
+if SANDBOX_ENABLED:
     # The simulated systems keep their own tables and locks, apart from the hub's.
-    "sandbox": _database("INTEGRATION_HUB_SANDBOX_DATABASE_URL", "sandbox.sqlite3"),
-}
-DATABASE_ROUTERS = ["sandbox.routers.SandboxRouter"]
+    DATABASES[SANDBOX_DATABASE] = _database("INTEGRATION_HUB_SANDBOX_DATABASE_URL", "sandbox.sqlite3")
+    DATABASE_ROUTERS.append("sandbox.routers.SandboxRouter")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Shared connector state and the task queue -------------------------------------------

@@ -1,10 +1,13 @@
 """Sends the simulated systems' tables to their own database alias.
 
 The sandboxes share no tables or locks with the hub: a slow simulated ERP can never make the
-hub's own writes wait.
+hub's own writes wait. The alias is the hub's setting, so that its ``setup`` and ``demo`` commands
+name the same database without importing the sandbox.
 """
 
-SANDBOX_DB = "sandbox"
+from django.conf import settings
+
+SANDBOX_DB = settings.SANDBOX_DATABASE
 
 
 def _is_sandbox(app_label):

@@ -9,7 +9,6 @@ batch of a hundred rows costs a handful of queries.
 import copy
 from dataclasses import dataclass, field
 
-from integration_hub import bulk
 from sandbox.k3cloud import links, messages, store, workflow
 from sandbox.k3cloud.metadata.types import REF
 from sandbox.k3cloud.models import Record
@@ -192,7 +191,7 @@ def persist(op, form, rows):
         if form.allocatable:
             row.doc["FMASTERID"] = record.id
     updates = [row for row in rows if row.before is not None]
-    bulk.update_many(Record, [store.fill_record(form, r.record, r.doc) for r in updates], UPDATE_COLUMNS)
+    store.write_records([store.fill_record(form, r.record, r.doc) for r in updates], UPDATE_COLUMNS)
     for row in rows:
         links.write_back(op.tenant_id, form.form_id, row.before, row.doc)
     if form.allocatable:
@@ -252,7 +251,7 @@ def _update_copies(op, form, masters):
         doc.update({k: copy.deepcopy(v) for k, v in master.items() if k not in private and k != form.pk})
         doc["FMASTERID"] = master[form.pk]
         store.fill_record(form, record, doc)
-    bulk.update_many(Record, copies, UPDATE_COLUMNS)
+    store.write_records(copies, UPDATE_COLUMNS)
 
 
 # --- NeedReturnData -----------------------------------------------------------------------------

@@ -5,10 +5,12 @@ per entity a list of row dicts (which may nest link rows). Column-backed values 
 statuses, dates, organisation) are copied in and out of the indexed columns.
 """
 
+from django.db import connections
 from django.db.models import F
 
 from sandbox.k3cloud.models import Counter, Record
 from sandbox.k3cloud.values import moment_text, text_moment
+from sandbox.routers import SANDBOX_DB
 
 ROW_COLUMNS = ("id", "number", "name", "master_id", "org_id", "document_status", "forbid_status", "data")
 # Dates are kept twice: as the ERP writes them in ``data`` (read back as they are) and as
@@ -60,6 +62,27 @@ def fill_record(form, record, doc):
         setattr(record, column, text_moment(doc.get(key)))
     record.data = {key: value for key, value in doc.items() if key not in skip}
     return record
+
+
+def write_records(records, columns):
+    """Write ``columns`` of loaded records back: one UPDATE, executed for every record.
+
+    The ERP's bulk saves and audits touch thousands of records in one call; ``bulk_update``
+    would compile a CASE per column and record, costing more than the database itself.
+    """
+    connection = connections[SANDBOX_DB]
+    fields = [Record._meta.get_field(column) for column in columns]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    statement = f"UPDATE {quote(Record._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    values = [[*_prepared(record, fields, connection), record.pk] for record in records]
+    if values:
+        with connection.cursor() as cursor:
+            cursor.executemany(statement, values)
+
+
+def _prepared(record, fields, connection):
+    return [field.get_db_prep_save(field.value_from_object(record), connection) for field in fields]
 
 
 def load_docs(tenant_id, form, ids):

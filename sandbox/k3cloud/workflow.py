@@ -18,7 +18,6 @@ import copy
 import threading
 from contextlib import contextmanager
 
-from integration_hub import bulk
 from sandbox.k3cloud import links, store
 from sandbox.k3cloud.models import Record
 from sandbox.k3cloud.protocol import as_int, ci_get, id_list, text_list
@@ -135,7 +134,7 @@ def _writes_at_the_end():
     _pending.records = {}
     try:
         yield
-        bulk.update_many(Record, _pending.records.values(), UPDATE_COLUMNS)
+        store.write_records(_pending.records.values(), UPDATE_COLUMNS)
     finally:
         _pending.records = None
 

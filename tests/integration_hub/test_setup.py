@@ -23,7 +23,7 @@ def test_setup_makes_a_fresh_install_pass_the_deployment_checks(tmp_path):
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Set-up complete." in result.stdout
     assert (tmp_path / "var" / "integration_hub.sqlite3").is_file()
-    assert (tmp_path / "var" / "sandbox.sqlite3").is_file()
+    assert not (tmp_path / "var" / "sandbox.sqlite3").exists()  # the sandboxes are off in production
     assert (tmp_path / "static" / "staticfiles.json").is_file()
     assert not (tmp_path / "var" / "dev-keys.json").exists()
     roles = json.loads(run(["-c", ROLES], tmp_path, **PRODUCTION).stdout)
@@ -39,6 +39,13 @@ def test_setup_runs_again_as_an_upgrade(tmp_path):
     again = run(["manage.py", "setup"], tmp_path, **PRODUCTION)
     assert again.returncode == 0, again.stderr
     assert "Set-up complete." in again.stdout
+
+
+def test_setup_migrates_the_sandboxes_database_where_they_are_on(tmp_path):
+    result = run(["manage.py", "setup"], tmp_path, **PRODUCTION, INTEGRATION_HUB_SANDBOX_ENABLED="true")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Migrating the sandboxes' database" in result.stdout
+    assert (tmp_path / "var" / "sandbox.sqlite3").is_file()
 
 
 def test_setup_fails_when_the_deployment_check_does(tmp_path):

@@ -6,11 +6,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark import report, soak_targets
-from syncjobs.benchmark.processes import StepFailed
-from syncjobs.benchmark.scaleout import ScaleOutUnavailable
-from syncjobs.benchmark.soak import Soak, SoakOptions
-from syncjobs.benchmark.suite import Benchmark, Options
+from benchmarks import report, soak_targets
+from benchmarks.processes import StepFailed
+from benchmarks.scaleout import ScaleOutUnavailable
+from benchmarks.soak import Soak, SoakOptions
+from benchmarks.suite import Benchmark, Options
 
 
 class Command(BaseCommand):

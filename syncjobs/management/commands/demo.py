@@ -14,7 +14,6 @@ from django.utils.translation import pgettext
 
 from integration_hub.environment import listening, port_number, require_reachable, require_redis
 from integration_hub.serving import ConsoleServer
-from sandbox.routers import SANDBOX_DB
 from syncjobs.engine.dispatch import QueueDispatcher
 from syncjobs.management.progress import ProgressBar, table
 from syncjobs.operations import alerts
@@ -46,6 +45,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve, host, port, size, sandbox_url, **options):
         started = time.monotonic()
+        if not sandbox_url and not settings.SANDBOX_ENABLED:
+            # Said before anything is migrated: this install has no sandboxes to serve.
+            raise CommandError(
+                _("The sandboxes are switched off (INTEGRATION_HUB_SANDBOX_ENABLED); give --sandbox-url.")
+            )
         require_redis()
         self._migrate(own_sandbox=not sandbox_url)
         log_path = settings.DATA_DIR / LOG_FILE
@@ -107,12 +111,8 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             raise CommandError(_("Setting up the hub's database failed: %(error)s") % {"error": exc}) from exc
         if own_sandbox:
-            if not settings.SANDBOX_ENABLED:
-                raise CommandError(
-                    _("The sandboxes are switched off (INTEGRATION_HUB_SANDBOX_ENABLED); give --sandbox-url.")
-                )
-            require_reachable(SANDBOX_DB)
-            call_command("migrate", database=SANDBOX_DB, verbosity=0)
+            require_reachable(settings.SANDBOX_DATABASE)
+            call_command("migrate", database=settings.SANDBOX_DATABASE, verbosity=0)
 
     def _set_up(self, base_url, size):
         connectors = demo.ensure_connectors(base_url, size=size)

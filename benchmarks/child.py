@@ -1,4 +1,4 @@
-"""Runs one benchmark step in this (fresh) process: ``python -m syncjobs.benchmark.child
+"""Runs one benchmark step in this (fresh) process: ``python -m benchmarks.child
 STEP SPEC.json RESULT.json``. The environment names the step's own databases; with
 ``INTEGRATION_HUB_BENCHMARK_PROFILE`` set, the step runs under cProfile and its statistics
 are written next to RESULT.json (``….prof``)."""
@@ -14,7 +14,7 @@ def main(argv):
     import django
 
     django.setup()
-    from syncjobs.benchmark import soak_steps, steps
+    from benchmarks import soak_steps, steps
 
     steps.STEPS.update(soak_steps.STEPS)
 

@@ -10,12 +10,12 @@ reached the ERP. Timings are the benchmark's own business at its default size.
 
 import pytest
 
+from benchmarks import soak_figures
+from benchmarks.soak import Soak, SoakOptions
+from benchmarks.soak_targets import table
 from connectors.fxiaoke import FxiaokeClient, FxiaokeConfig
 from connectors.retrying import RetryPolicy
 from connectors.state import DatabaseState
-from syncjobs.benchmark import soak_figures
-from syncjobs.benchmark.soak import Soak, SoakOptions
-from syncjobs.benchmark.soak_targets import table
 
 # --- the figures' definitions ----------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import os
 import platform
 import sqlite3
 
-from syncjobs.benchmark import figures
+from benchmarks import figures
 
 SPEEDUP = 25.0
 K3CLOUD_CALLS_PER_RECORD = 0.05

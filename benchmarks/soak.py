@@ -31,11 +31,11 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark import soak_targets
-from syncjobs.benchmark.processes import StepRunner
-from syncjobs.benchmark.sandbox import SandboxProcess, TenantCalls, child_environment
-from syncjobs.benchmark.suite import DEFAULT_CRM_LIMITS, LINES_PER_ORDER, UNLIMITED_CRM
-from syncjobs.benchmark.workload import CRM_SLUG, UNLIMITED
+from benchmarks import soak_targets
+from benchmarks.processes import StepRunner
+from benchmarks.sandbox import SandboxProcess, TenantCalls, child_environment
+from benchmarks.suite import DEFAULT_CRM_LIMITS, LINES_PER_ORDER, UNLIMITED_CRM
+from benchmarks.workload import CRM_SLUG, UNLIMITED
 
 HUB = "soak"
 
@@ -213,7 +213,7 @@ class Soak:
         """The hub's database and broker: SQLite + ORM, or a fresh PostgreSQL database + Redis."""
         if not self.options.scale_out:
             return {}, lambda: None
-        from syncjobs.benchmark import scaleout
+        from benchmarks import scaleout
 
         database_url = scaleout.create_database(self.options.postgres_url)
         scaleout.check_empty(self.options.redis_url)

@@ -1,4 +1,4 @@
-"""The soak's steps, each run in a fresh process by ``syncjobs.benchmark.child``.
+"""The soak's steps, each run in a fresh process by ``benchmarks.child``.
 
 ``soak_setup`` loads the business and puts the flows on their schedules; ``soak_drive`` is
 the people of both systems (through the sandbox's simulation hooks, so their edits are
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import requests
 from django.db.models import Count
 
-from syncjobs.benchmark import soak_figures, steps, workload
+from benchmarks import soak_figures, steps, workload
 from syncjobs.models import Connector, RunStatus, SyncFlow, SyncRecord, SyncRun, Trigger, WriteBack
 from syncjobs.models.outbox import WriteBackStatus
 

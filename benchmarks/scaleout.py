@@ -20,11 +20,11 @@ import redis
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark import figures
-from syncjobs.benchmark.figures import Phase
-from syncjobs.benchmark.processes import StepRunner
-from syncjobs.benchmark.sandbox import child_environment
-from syncjobs.benchmark.workload import LOAD_FLOWS
+from benchmarks import figures
+from benchmarks.figures import Phase
+from benchmarks.processes import StepRunner
+from benchmarks.sandbox import child_environment
+from benchmarks.workload import LOAD_FLOWS
 
 LIMIT, WINDOW_SECONDS = 100, 2
 

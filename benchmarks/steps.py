@@ -1,13 +1,13 @@
-"""The benchmark's steps, each run in a fresh process by ``syncjobs.benchmark.child``.
+"""The benchmark's steps, each run in a fresh process by ``benchmarks.child``.
 
 A step takes a JSON-able spec and returns a JSON-able result; measured steps measure
 only their own work (not Django's start-up).
 """
 
+from benchmarks import workload
+from benchmarks.measure import measuring
+from benchmarks.naive import NaiveIntegration
 from syncjobs.adapters.clients import build_client
-from syncjobs.benchmark import workload
-from syncjobs.benchmark.measure import measuring
-from syncjobs.benchmark.naive import NaiveIntegration
 from syncjobs.models import Connector, SyncFlow
 from syncjobs.services import sync
 
@@ -101,7 +101,7 @@ def queue_load(spec):
     first, one write-back drain per worker is queued, so the workers send write-backs at once,
     beside the next run, all under the CRM connector's shared rate limit.
     """
-    from syncjobs.benchmark import queue
+    from benchmarks import queue
 
     Connector.objects.filter(slug=workload.CRM_SLUG).update(**spec["crm_limits"])
     first, *rest = spec["flows"]

@@ -18,11 +18,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from syncjobs.benchmark import figures, targets
-from syncjobs.benchmark.figures import Phase
-from syncjobs.benchmark.processes import StepRunner
-from syncjobs.benchmark.sandbox import SandboxProcess, TenantCalls
-from syncjobs.benchmark.workload import LOAD_FLOWS, UNLIMITED
+from benchmarks import figures, targets
+from benchmarks.figures import Phase
+from benchmarks.processes import StepRunner
+from benchmarks.sandbox import SandboxProcess, TenantCalls
+from benchmarks.workload import LOAD_FLOWS, UNLIMITED
 from syncjobs.engine.options import FlowOptions
 
 LINES_PER_ORDER = 3
@@ -231,7 +231,7 @@ class Benchmark:
     def _scale_out(self):
         if not self.options.scale_out:
             return None
-        from syncjobs.benchmark.scaleout import ScaleOut
+        from benchmarks.scaleout import ScaleOut
 
         return ScaleOut(self).run()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark.sandbox import child_environment
+from benchmarks.sandbox import child_environment
 
 
 class StepFailed(RuntimeError):
@@ -39,7 +39,7 @@ class StepRunner:
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         with open(log_path, "wb") as log:
             completed = subprocess.run(
-                [sys.executable, "-m", "syncjobs.benchmark.child", step, str(spec_path), str(result_path)],
+                [sys.executable, "-m", "benchmarks.child", step, str(spec_path), str(result_path)],
                 cwd=settings.BASE_DIR,
                 env=child_environment(folder, **{**self.env, **env}),
                 stdout=log,

@@ -11,9 +11,9 @@ from dataclasses import asdict
 
 from django.utils.translation import gettext as _
 
-from syncjobs.benchmark import soak_figures
-from syncjobs.benchmark.report import _cell
-from syncjobs.benchmark.targets import _check, machine
+from benchmarks import soak_figures
+from benchmarks.report import _cell
+from benchmarks.targets import _check, machine
 
 QUEUED_RUNS_PER_FLOW = 1
 ECHO_RUNS = 0

@@ -101,9 +101,9 @@ def sharing(slugs):
 
 def target_duplicates():
     """Records the ERP holds more than once: customers by tax code, orders by number."""
+    from benchmarks.workload import ERP_SLUG
     from syncjobs.adapters.base import ReadOptions
     from syncjobs.adapters.clients import adapter_for
-    from syncjobs.benchmark.workload import ERP_SLUG
     from syncjobs.models import Connector
 
     erp = adapter_for(Connector.objects.get(slug=ERP_SLUG))
