@@ -21,9 +21,8 @@ import json
 
 from django.db.models import F
 
-from integration_hub import bulk
 from syncjobs.mapping.transforms import key_text
-from syncjobs.models import CrossReference, RecordAction, RecordStatus, SyncFlow, WebhookEvent
+from syncjobs.models import CrossReference, RecordAction, RecordStatus, SyncFlow, WebhookEvent, bulk
 
 # Stamps every save changes, whoever saves: Fxiaoke's and K3Cloud's modification time,
 # version and modifier.

@@ -9,10 +9,9 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import F
 
-from integration_hub import bulk
 from syncjobs.engine import batches, dependencies, echoes, writeback
 from syncjobs.mapping.errors import visible
-from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun
+from syncjobs.models import ParentWait, RecordAction, RecordStatus, SyncRecord, SyncRun, bulk
 
 # Older outcomes of a record that a newer outcome replaces in the "needs attention" lists.
 _OPEN_STATUSES = (RecordStatus.FAILED, RecordStatus.DEAD, RecordStatus.WAITING)

@@ -8,10 +8,9 @@ gone, and looks the record up by the match keys instead of creating it twice.
 
 from django.db import IntegrityError, transaction
 
-from integration_hub import bulk
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages
-from syncjobs.models import CrossReference
+from syncjobs.models import CrossReference, bulk
 
 # Post-actions that must happen once per target record, never again after an update.
 ONCE_ACTIONS = frozenset({"allocate", "notify", "notify_owner"})
