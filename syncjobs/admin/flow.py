@@ -21,7 +21,7 @@ from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
 from syncjobs.mapping import MappingConfigError, mapping_errors
 from syncjobs.models import FieldMapping, SyncFlow
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.queries.labels import object_label
 from syncjobs.queries.objects import object_choices
 from syncjobs.resources import SyncFlowResource

@@ -16,7 +16,7 @@ from syncjobs.engine.outcomes import OUTCOMES, outcome_of
 from syncjobs.engine.payloads import flatten
 from syncjobs.engine.planner import plan
 from syncjobs.models import MappingVersion, RecordAction, RecordStatus
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 
 
 @dataclass

@@ -12,11 +12,11 @@ from django.db import DatabaseError
 from connectors.errors import ConnectorError
 from syncjobs.adapters.base import TargetRef
 from syncjobs.engine import messages, runs
-from syncjobs.engine.lookups import cross_references_for, fetch_lookups
-from syncjobs.engine.matching import match_targets
+from syncjobs.engine.context import cross_references_for, fetch_lookups
 from syncjobs.engine.payloads import comparable_fields, differences, fingerprint, matches_current
 from syncjobs.engine.records import Item, open_items
 from syncjobs.engine.refused_values import unmapped_entries
+from syncjobs.engine.xrefs import match_targets
 from syncjobs.mapping import MappingContext, MappingFailed, apply_mapping, lookup_requests
 from syncjobs.mapping.targets import check_payload
 from syncjobs.models import CrossReference, Operation, RecordAction, Trigger

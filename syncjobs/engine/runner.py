@@ -35,7 +35,7 @@ from syncjobs.models import (
     WriteBack,
     WriteBackStatus,
 )
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 
 logger = logging.getLogger(__name__)
 

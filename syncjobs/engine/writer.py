@@ -12,9 +12,9 @@ import logging
 from connectors.k3cloud.errors import NotOperableError
 from syncjobs.adapters.base import TargetRef, WriteItem, WriteResult
 from syncjobs.engine import messages, retry, xrefs
-from syncjobs.engine.matching import find_existing
 from syncjobs.engine.records import open_items
 from syncjobs.engine.refused_values import refused_entries
+from syncjobs.engine.xrefs import find_existing
 from syncjobs.models import RecordAction, RecordStatus
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from syncjobs.models import FieldDrift, Severity, SyncFlow
-from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
+from syncjobs.models.flow import confirmed_unlisted_fields, snapshot_rows
 from syncjobs.operations import control
 from syncjobs.operations.notify.causes import Alert, Link, cause
 from syncjobs.queries import metadata

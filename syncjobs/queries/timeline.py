@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from syncjobs.engine.lookups import cross_references_for
+from syncjobs.engine.context import cross_references_for
 from syncjobs.engine.payloads import fingerprint
 from syncjobs.models import (
     CrossReference,

@@ -11,7 +11,7 @@ from import_export import fields, widgets
 
 from syncjobs.mapping import mapping_errors, value_map_slugs
 from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
-from syncjobs.models.mapping_versions import record_mapping_version, snapshot_rows
+from syncjobs.models.flow import record_mapping_version, snapshot_rows
 from syncjobs.resources.base import (
     HubResource,
     cell_text,

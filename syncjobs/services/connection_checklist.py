@@ -20,7 +20,7 @@ from syncjobs.adapters.clients import build_client
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.models import SyncFlow, System, ValueMap
-from syncjobs.models.mapping_versions import confirmed_unlisted_fields, snapshot_rows
+from syncjobs.models.flow import confirmed_unlisted_fields, snapshot_rows
 from syncjobs.queries import metadata
 from syncjobs.services.connections import test_connection
 from syncjobs.services.mapping_checks import SOURCE, TARGET, mapped_paths

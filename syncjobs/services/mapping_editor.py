@@ -15,7 +15,7 @@ from connectors.errors import ConnectorError
 from syncjobs.crypto import CredentialDecryptionError
 from syncjobs.engine.options import OptionsError
 from syncjobs.models import RecordAction, RecordStatus, SyncFlow
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.services import mapping_checks, sync
 from syncjobs.services.flow_config import normalise_rows, replace_mappings
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from syncjobs.engine import runs
+from syncjobs.engine.context import mapping_context
 from syncjobs.engine.dispatch import QueueDispatcher
-from syncjobs.engine.lookups import mapping_context
 from syncjobs.mapping import MappingFailed, apply_mapping
 from syncjobs.models import InterventionKind, RecordIntervention, RecordStatus, SyncRecord, Trigger
 from syncjobs.queries.diffs import diff

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from syncjobs.models import Connector, MappingVersion, SyncRecord
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from tests.syncjobs.factories import (
     CANARY,
     make_cross_reference,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from syncjobs.console.rows import row_formset
 from syncjobs.console.views.base import CHANGE_FLOWS, RUN_FLOWS, render, report, require
 from syncjobs.models import Connector, SyncFlow, SyncRecord, ValueMap
-from syncjobs.models.mapping_versions import confirmed_unlisted, snapshot_rows
+from syncjobs.models.flow import confirmed_unlisted, snapshot_rows
 from syncjobs.queries import pickers
 from syncjobs.services import mapping_editor, resync
 

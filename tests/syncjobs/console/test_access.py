@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from syncjobs.models import RecordIntervention, SyncRecord, SyncRun
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.services.records import mark_records
 from tests.syncjobs.factories import make_flow, make_mapping, make_records, make_run, make_value_map
 

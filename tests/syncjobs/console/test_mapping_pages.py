@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from syncjobs.models import FieldMapping, MappingVersion, ValueMap
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from tests.syncjobs.console.forms import formset_data
 from tests.syncjobs.engine.conftest import add_accounts, run_now
 from tests.syncjobs.factories import make_flow, make_fxiaoke, make_mapping, make_value_map

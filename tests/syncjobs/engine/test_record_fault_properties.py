@@ -14,7 +14,7 @@ from syncjobs.engine.context import build_context
 from syncjobs.engine.planner import plan
 from syncjobs.mapping.targets import DECIMAL, TEXT, TargetField
 from syncjobs.models import RecordStatus
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from tests.syncjobs.engine.conftest import NO_WAIT
 from tests.syncjobs.factories import make_flow, make_mapping, make_value_map
 from tests.syncjobs.mapping.test_transform_properties import hostile, json_values

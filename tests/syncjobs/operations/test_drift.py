@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from syncjobs.engine.dispatch import InlineDispatcher
 from syncjobs.models import FieldDrift, SyncFlow
-from syncjobs.models.mapping_versions import snapshot_rows
+from syncjobs.models.flow import snapshot_rows
 from syncjobs.operations import control, drift
 from syncjobs.operations.notify.causes import CAUSES, Check
 from syncjobs.queries import metadata

@@ -3,7 +3,7 @@
 import pytest
 
 from syncjobs.models import MappingVersion, SyncRecord
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.queries.diffs import diff, leaves
 from syncjobs.queries.failures import error_classes, open_counts, open_records
 from syncjobs.queries.versions import compare_rows, outcome_counts, previous_version, written_records

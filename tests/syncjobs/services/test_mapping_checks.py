@@ -7,7 +7,7 @@ import tablib
 from django.utils import translation
 
 from syncjobs.models import FieldMapping, MappingVersion
-from syncjobs.models.mapping_versions import confirmed_unlisted, snapshot_rows
+from syncjobs.models.flow import confirmed_unlisted, snapshot_rows
 from syncjobs.resources import SyncFlowResource
 from syncjobs.services import mapping_checks
 from syncjobs.services.mapping_editor import MappingRefused, save_checked_mapping

@@ -3,7 +3,7 @@
 import pytest
 
 from syncjobs.models import FieldMapping, MappingVersion
-from syncjobs.models.mapping_versions import record_mapping_version, snapshot_rows
+from syncjobs.models.flow import record_mapping_version, snapshot_rows
 from syncjobs.services.mapping_editor import PreviewFailed, preview, roll_back_to, save_mapping
 from tests.syncjobs.engine.conftest import add_accounts, run_now
 

@@ -11,7 +11,7 @@ from syncjobs.engine import reader
 from syncjobs.engine.dispatch import EXECUTE_RUN, InlineDispatcher
 from syncjobs.engine.options import FlowOptions
 from syncjobs.models import CrossReference, FieldMapping, RunStatus, SyncFlow, SyncRecord, SyncRun
-from syncjobs.models.mapping_versions import record_mapping_version
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.services import resync, sync
 from tests.support.queue import empty_queue, waiting_tasks
 from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from syncjobs.engine.lookups import cross_references_for, fetch_lookups, mapping_context, value_maps
+from syncjobs.engine.context import cross_references_for, fetch_lookups, mapping_context, value_maps
 from syncjobs.mapping import MappingFailed, apply_mapping
 from tests.syncjobs.factories import (
     make_cross_reference,
