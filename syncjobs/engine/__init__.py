@@ -9,7 +9,8 @@ One run of one flow, a module per step (``docs/architecture.md`` draws it in ful
     read           reader (+ echoes: our own writes are not read again)
     batches        batches (+ records: stored form, the Item of each record)
       ══ queue: tasks.help_run, one per extra parallel batch ══
-    plan           planner (+ matching, payloads, refused_values, dependencies)
+    plan           planner (+ xrefs: cross-reference or match keys, payloads, refused_values,
+                   dependencies; context: value maps, cross-references, lookups)
     write          writer (+ xrefs)
     post-actions   postactions
     outcomes       outcomes (record logs, counters, waits, write-backs queued)
