@@ -14,9 +14,10 @@ def main(argv):
     import django
 
     django.setup()
-    from benchmarks import soak_steps, steps
+    from benchmarks import export_steps, soak_steps, steps
 
     steps.STEPS.update(soak_steps.STEPS)
+    steps.STEPS.update(export_steps.STEPS)
 
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)

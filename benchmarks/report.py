@@ -40,11 +40,19 @@ def target_labels(report):
 
 def markdown_table(report, translate=True):
     """The rows as a Markdown table (for the terminal and the README alike)."""
-    header = [label for _key, label in columns()]
+    shown = [
+        {**row, "phase": _(row["phase"]) if translate else row["phase"], "note": note(row)}
+        for row in report["rows"]
+    ]
+    return markdown(columns(), shown)
+
+
+def markdown(headed, rows):
+    """``rows`` (dicts) as a Markdown table of the ``headed`` (key, header) columns."""
+    header = [label for _key, label in headed]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in report["rows"]:
-        shown = {**row, "phase": _(row["phase"]) if translate else row["phase"], "note": note(row)}
-        lines.append("| " + " | ".join(_cell(shown.get(key)) for key, _label in columns()) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(_cell(row.get(key)) for key, _label in headed) + " |")
     return "\n".join(lines)
 
 
@@ -90,13 +98,20 @@ def machine_line(report):
         "%(sqlite)s; load average at the end %(load)s. Latency %(latency)s ms per call; batch size "
         "%(batch)s; threads per run %(threads)s; whole benchmark %(seconds)s s."
     ) % {
-        **machine,
-        "memory": machine["memory_gb"],
-        "load": " / ".join(str(x) for x in machine["load_average_at_end"]),
+        **machine_values(machine),
         "latency": report["options"]["latency_ms"],
         "batch": report["options"]["batch_size"],
         "threads": report["options"].get("threads", 1),
         "seconds": report["seconds"],
+    }
+
+
+def machine_values(machine):
+    """The machine's figures as the machine lines' parameters."""
+    return {
+        **machine,
+        "memory": machine["memory_gb"],
+        "load": " / ".join(str(x) for x in machine["load_average_at_end"]),
     }
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from django.utils.translation import gettext as _
 
 from benchmarks import soak_figures
-from benchmarks.report import _cell
+from benchmarks.report import _cell, machine_values
 from benchmarks.targets import _check, machine
 
 QUEUED_RUNS_PER_FLOW = 1
@@ -142,9 +142,7 @@ def machine_line(report):
         "CRM edits a second for %(minutes)s minutes; %(workers)s workers; latency %(latency)s ms per "
         "call; schedules every %(schedule)s min; whole soak %(seconds)s s."
     ) % {
-        **machine_,
-        "memory": machine_["memory_gb"],
-        "load": " / ".join(str(x) for x in machine_["load_average_at_end"]),
+        **machine_values(machine_),
         "customers": options["customers"],
         "rate": options["rate"],
         "minutes": options["minutes"],

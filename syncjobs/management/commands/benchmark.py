@@ -1,12 +1,14 @@
 """``python manage.py benchmark [--records N] [--latency-ms L] [--json FILE]``, and
-``python manage.py benchmark --soak [--minutes M] [--changes-per-second R] [--workers N]``."""
+``python manage.py benchmark --soak [--minutes M] [--changes-per-second R] [--workers N]``, and
+``python manage.py benchmark --exports [--export-rows N]``."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from benchmarks import report, soak_targets
+from benchmarks import export_targets, report, soak_targets
+from benchmarks.exports import ExportBenchmark, ExportOptions
 from benchmarks.processes import StepFailed
 from benchmarks.scaleout import ScaleOutUnavailable
 from benchmarks.soak import Soak, SoakOptions
@@ -96,6 +98,7 @@ class Command(BaseCommand):
         )
 
         self._soak_arguments(parser)
+        self._export_arguments(parser)
 
     def _soak_arguments(self, parser):
         defaults = SoakOptions()
@@ -123,9 +126,27 @@ class Command(BaseCommand):
             help=_("soak: customers of the initial load (half as many orders)"),
         )
 
+    def _export_arguments(self, parser):
+        parser.add_argument(
+            "--exports",
+            action="store_true",
+            help=_(
+                "time the audit exports instead: runs, records and cross-references in CSV and XLSX, "
+                "answered at once and built in the background"
+            ),
+        )
+        parser.add_argument(
+            "--export-rows",
+            type=int,
+            default=ExportOptions().rows,
+            help=_("exports: runs, records and cross-references each"),
+        )
+
     def handle(self, *args, **options):
         if options["soak"]:
             return self._soak(options)
+        if options["exports"]:
+            return self._exports(options)
         settings = Options(
             records=options["records"],
             latency_ms=options["latency_ms"],
@@ -143,10 +164,7 @@ class Command(BaseCommand):
             keep=options["keep"] or options["profile"],
             profile=options["profile"],
         )
-        try:
-            result = Benchmark(settings, say=self._say).run()
-        except (StepFailed, ScaleOutUnavailable) as error:
-            raise CommandError(str(error)) from error
+        result = self._measure(Benchmark(settings, say=self._say))
         self.stdout.write(report.markdown_table(result))
         self.stdout.write("")
         self.stdout.write(report.targets_table(result))
@@ -155,9 +173,7 @@ class Command(BaseCommand):
             self.stdout.write(report.scale_out_table(result))
         self.stdout.write("")
         self.stdout.write(report.machine_line(result))
-        if options["json"]:
-            with open(options["json"], "w", encoding="utf-8") as handle:
-                json.dump(result, handle, ensure_ascii=False, indent=2, default=str)
+        self._write_json(options["json"], result)
 
     def _soak(self, options):
         settings = SoakOptions(
@@ -173,17 +189,36 @@ class Command(BaseCommand):
             work_dir=options["work_dir"],
             keep=options["keep"],
         )
-        try:
-            result = Soak(settings, say=self._say).run()
-        except (StepFailed, ScaleOutUnavailable) as error:
-            raise CommandError(str(error)) from error
+        result = self._measure(Soak(settings, say=self._say))
         self.stdout.write(soak_targets.table(result))
         self.stdout.write("")
         self.stdout.write(soak_targets.machine_line(result))
         self.stdout.write("")
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-        if options["json"]:
-            with open(options["json"], "w", encoding="utf-8") as handle:
+        self._write_json(options["json"], result)
+
+    def _exports(self, options):
+        settings = ExportOptions(
+            rows=options["export_rows"],
+            work_dir=options["work_dir"],
+            keep=options["keep"],
+            profile=options["profile"],
+        )
+        result = self._measure(ExportBenchmark(settings, say=self._say))
+        self.stdout.write(export_targets.table(result))
+        self.stdout.write("")
+        self.stdout.write(export_targets.machine_line(result))
+        self._write_json(options["json"], result)
+
+    def _measure(self, benchmark):
+        try:
+            return benchmark.run()
+        except (StepFailed, ScaleOutUnavailable) as error:
+            raise CommandError(str(error)) from error
+
+    def _write_json(self, path, result):
+        if path:
+            with open(path, "w", encoding="utf-8") as handle:
                 json.dump(result, handle, ensure_ascii=False, indent=2, default=str)
 
     def _say(self, message):
