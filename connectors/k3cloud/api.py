@@ -110,6 +110,13 @@ class ApiCore:
         if not self.signed:
             self.session.renew(self._login, stale=self.session.current())
 
+    def user_id(self):
+        """The signed-in user's id from the login reply; None in signed mode (no login call)
+        and for a session stored before the id was kept (until the next login)."""
+        if self.signed:
+            return None
+        return self._session().get("user_id")
+
     def logout(self):
         session = self.session.current()
         if session is None:
@@ -205,7 +212,7 @@ class ApiCore:
             self.config.username,
             operation,
         )
-        return {"sid": outcome.session_id, "cookies": _other_cookies(response)}
+        return {"sid": outcome.session_id, "cookies": _other_cookies(response), "user_id": outcome.user_id}
 
 
 def _decode(response, operation, is_write, url):

@@ -51,12 +51,15 @@ def login_request(config, timestamp):
 
 @dataclass(frozen=True)
 class LoginOutcome:
-    """What a login call answered. ``session_id`` is set only when a session was opened."""
+    """What a login call answered. ``session_id`` is set only when a session was opened;
+    ``user_id`` is the signed-in user's id (``Context.UserId``), the FModifierId the ERP
+    stamps on what the connector saves, or None when the reply carries none."""
 
     result_type: int | None
     message: str
     session_id: str
     ok: bool
+    user_id: int | None = None
 
 
 def parse_login(payload, cookies=None):
@@ -72,7 +75,8 @@ def parse_login(payload, cookies=None):
     session_id = get_key(payload, "KDSVCSessionId") or (cookies or {}).get(SESSION_COOKIE) or ""
     ok = result_type in LOGIN_OK_TYPES and bool(session_id)
     message = str(get_key(payload, "Message") or "")
-    return LoginOutcome(result_type, message, session_id if ok else "", ok)
+    user_id = _as_int(get_key(get_key(payload, "Context") or {}, "UserId")) if ok else None
+    return LoginOutcome(result_type, message, session_id if ok else "", ok, user_id or None)
 
 
 def session_headers(session):

@@ -293,6 +293,13 @@ class K3CloudClient:
         """
         self.api.login()
 
+    def api_user_id(self):
+        """The id of the user the connector signs in as (the login's ``Context.UserId``): the
+        FModifierId of what the connector saves. Logs in when no session is kept. None in
+        ``signed_headers`` mode, which has no login reply to read it from.
+        """
+        return self.api.user_id()
+
     def logout(self):
         """Close the shared session at the ERP; True when the ERP confirmed.
 

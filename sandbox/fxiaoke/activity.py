@@ -24,17 +24,21 @@ from sandbox.fxiaoke.writes import check_required
 from sandbox.routers import SANDBOX_DB
 
 
-def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, stream=None, **_erp_only):
+def simulate(
+    tenant=None, seed=7, import_records=None, edit=0.0, approve=True, stream=None, save=None, **_erp_only
+):
     """Act like the tenant's people: import records, approve pending ones, edit a share of accounts.
 
     ``import_records`` is ``{"AccountObj": 20000, ...}``; ``edit`` the share of accounts to
     change. ``stream`` is ``{"accounts": 1, "orders": 1, "new_orders": 0}``: that many
-    single edits (see ``stream_edits``), listed in the answer's ``changes``.
-    ``ship``/``receive`` (ERP actions) have no CRM counterpart and are ignored.
+    single edits (see ``stream_edits``), listed in the answer's ``changes``. ``save`` is
+    ``{"AccountObj": {_id: {field: value}}}``: a person saves those values on those records
+    (see ``save_records``). ``ship``/``receive`` (ERP actions) have no CRM counterpart and
+    are ignored. Every change is stamped with the person who made it (``a_person``).
     """
     rng = random.Random(seed)
     result = {}
-    for row in _tenants(tenant, required=bool(import_records)):
+    for row in _tenants(tenant, required=bool(import_records or save)):
         call = people_call(row)
         done = {"imported": {}, "approved": approve_pending(call) if approve else 0}
         for api_name, count in (import_records or {}).items():
@@ -42,13 +46,23 @@ def simulate(tenant=None, seed=7, import_records=None, edit=0.0, approve=True, s
         done["edited"] = edit_accounts(call, float(edit), rng) if edit else 0
         if stream:
             done["changes"] = stream_edits(call, rng, **stream)
+        if save:
+            done["saved"] = save_records(call, save)
         result[row.corp_id] = done
     return result
 
 
 def people_call(tenant, user=None):
-    """A call context for changes made by a person in the CRM (``user`` None: the system)."""
+    """A call context for changes made by a person in the CRM: ``user``, else ``a_person``."""
+    user = user or a_person(tenant)
     return ApiCall(operation="crm", body={}, now=clock.now("fxiaoke"), faults={}, tenant=tenant, user=user)
+
+
+def a_person(tenant):
+    """Who the tenant's people's changes are stamped with: its first employee who is not a CRM
+    administrator, so never the integration user the seed hands out (the administrator); the
+    system (None, ``"-10000"``) only for a tenant of administrators alone."""
+    return tenant.employees.filter(is_crm_admin=False, is_stop=False).order_by("pk").first()
 
 
 def _tenants(key, required):
@@ -60,6 +74,31 @@ def _tenants(key, required):
     if required:
         raise LookupError("name the tenant (its corpId) to import records into")
     return list(Tenant.objects.all())
+
+
+def save_records(call, save):
+    """A person opens each record and saves these values on it, checked as an API write's
+    are: ``{api_name: {_id: {field: value}}}``. Returns how many records were saved."""
+    saved = 0
+    for api_name, by_id in save.items():
+        for object_id, values in by_id.items():
+            try:
+                _save_one(call, schema.get(api_name), object_id, values)
+            except ApiError as error:
+                raise LookupError(error.description or error.message) from None
+            saved += 1
+    return saved
+
+
+def _save_one(call, describe, object_id, values):
+    with transaction.atomic(using=SANDBOX_DB):
+        rows = Record.objects.select_for_update().filter(tenant=call.tenant, api_name=describe.api_name)
+        row = rows.filter(object_id=object_id).first()
+        if row is None:
+            raise LookupError(f"no {describe.api_name} record {object_id!r} to save")
+        apply(row.data, clean(describe, values, call.directory))
+        touch(row.data, call)
+        row.save()
 
 
 def approve_pending(call):

@@ -26,6 +26,9 @@ class Op:
     faults: dict = field(default_factory=dict)  # the fault switches in force for this call
     session: object = None  # the caller's Session (None when there is none)
     drew: dict = field(default_factory=dict)  # this call's seeded draws of the ``*_rate`` switches
+    # Who acts, when not the API user (a SEC_User id): a clerk of the simulation, so the
+    # documents the clerks touch carry the clerk as FModifierId, as the real ERP stamps them.
+    acting_user_id: int = 0
 
     def __post_init__(self):
         if self.now is None:
@@ -39,7 +42,7 @@ class Op:
 
     @property
     def user_id(self):
-        return self.tenant.user_id
+        return self.acting_user_id or self.tenant.user_id
 
     @property
     def now_text(self):

@@ -61,6 +61,8 @@ BILL_TYPES = [
     ("XSCKD01_SYS", "标准销售出库单", "SAL_OUTSTOCK"),
     ("SKDLX01_SYS", "销售收款单", "AR_RECEIVEBILL"),
 ]
+# The clerk the business simulation works as: a person, never the hub's API user.
+CLERK = ("clerk01", "销售内勤")
 STOCKED_CATEGORIES = ("01", "02", "03")  # their materials have a default stock; the rest do not
 
 
@@ -137,6 +139,7 @@ def seed(size=50, seed=42, dataset=None):
         tenant.username
     ]
     tenant.save(update_fields=["org_id", "user_id"])
+    seeder.add("SEC_User", [{"number": CLERK[0], "name": CLERK[1]}])
     refs = _base_data(seeder, dataset)
     materials = _materials(seeder, dataset, refs, orgs)
     customers = _customers(seeder, dataset, refs, max(1, min(20, size // 10)))

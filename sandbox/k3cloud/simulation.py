@@ -18,6 +18,7 @@ from sandbox.k3cloud import links, push, saving, store, workflow
 from sandbox.k3cloud.context import Op
 from sandbox.k3cloud.metadata import bills, get_form
 from sandbox.k3cloud.models import Record, Tenant
+from sandbox.k3cloud.seeding import CLERK
 from sandbox.routers import SANDBOX_DB
 
 DEFAULT_STOCK = "CK001"
@@ -38,7 +39,7 @@ def simulate(tenant=None, ship=0.6, receive=0.5, seed=7):
 
 
 def simulate_tenant(tenant, ship, receive, seed):
-    op = Op(tenant)
+    op = Op(tenant, acting_user_id=clerk_id(tenant))
     rng = random.Random(seed)  # the same picks for every fresh account set seeded alike
     order_form = get_form(bills.SALE_ORDER)
     done = {
@@ -62,6 +63,13 @@ def simulate_tenant(tenant, ship, receive, seed):
         if pay_it and record.number not in paid:
             done["receipts"] += _receive(op, doc, share)
     return done
+
+
+def clerk_id(tenant):
+    """The SEC_User id of the tenant's clerk (``seeding.CLERK``); 0, the API user, for an
+    account set seeded before the clerk was."""
+    clerks = Record.objects.filter(tenant=tenant, form="SEC_User", number=CLERK[0])
+    return clerks.values_list("id", flat=True).first() or 0
 
 
 def _audit_orders(op, form):

@@ -28,6 +28,9 @@ class SourceRecord:
     (``FSaleOrderEntry`` / ``SalesOrderProductObj``), and Fxiaoke's ``__r`` companions.
     ``modified_at`` is aware; for K3Cloud documents it is the later of FModifyDate and
     FApproveDate, so a document audited after its last save is not missed.
+    ``saved_by_hub`` says whether the system reports the hub's own API user as the last to
+    save the record (True), someone else (False), or does not say in a form the adapter can
+    compare (None): an echo of the hub's own write is recognised only in the first case.
     """
 
     id: str
@@ -35,6 +38,7 @@ class SourceRecord:
     modified_at: datetime | None
     data: dict
     deleted: bool = False
+    saved_by_hub: bool | None = None
 
 
 @dataclass(frozen=True)

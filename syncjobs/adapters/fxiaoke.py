@@ -112,7 +112,8 @@ class FxiaokeAdapter:
 
     def _finish(self, page, projection):
         projection.attach_details(self.client, page)
-        return [source_record(row) for row in page]
+        api_user = self.client.resolve_open_user_id()  # the configured or cached openUserId
+        return [source_record(row, api_user) for row in page]
 
     # --- writing -------------------------------------------------------------------------
     def write(self, obj, items):

@@ -21,9 +21,12 @@ DETAILS = {
     "PaymentObj": {"OrderPaymentObj": "payment_id"},
     "DeliveryNoteObj": {"DeliveryNoteProductObj": "delivery_note_id"},
 }
-# Fields every read asks for, whatever the mapping reads: identity, change time, voided or not.
-ALWAYS = ("_id", "name", "last_modified_time", "life_status")
+# Fields every read asks for, whatever the mapping reads: identity, change time and who made
+# it, voided or not.
+ALWAYS = ("_id", "name", "last_modified_time", "last_modified_by", "life_status")
 DETAIL_ALWAYS = ("_id", "name")
+OPEN_USER_PREFIX = "FSUID_"
+SYSTEM_USER = "-10000"  # the CRM's own changes (workflows, approvals' field updates)
 LIFE_STATUSES = ("ineffective", "under_review", "normal", "in_change", "invalid")
 COMPANION_SUFFIXES = ("__r", "__l")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -116,15 +119,38 @@ class Projection:
                 record[detail] = lines.get(record.get("_id"), [])
 
 
-def source_record(data):
-    """The ``SourceRecord`` of a CRM record (``data`` as returned, lines attached)."""
+def source_record(data, api_user=None):
+    """The ``SourceRecord`` of a CRM record (``data`` as returned, lines attached); ``api_user``
+    is the openUserId the hub calls as."""
     return SourceRecord(
         id=str(data.get("_id")),
         number=str(data.get("name") or ""),
         modified_at=from_ms(data.get("last_modified_time")),
         data=data,
         deleted=data.get("life_status") == "invalid" or data.get("is_deleted") is True,
+        saved_by_hub=saved_by(data.get("last_modified_by"), api_user),
     )
+
+
+def saved_by(modifiers, api_user):
+    """Whether ``last_modified_by`` names ``api_user``: True, False, or None when it cannot say.
+
+    The field is a list of employee ids [D]. Legacy (corpAccessToken) calls, the hub's, see
+    openUserIds (``FSUID_…``) there and "-10000" for the system; the spec has that from one
+    source, and a captured record of the newer style carries CRM user ids ("1007") instead,
+    which the hub cannot tie to its openUserId. So only a list of openUserIds and the system
+    id is judged; any other id leaves the question open, and the echo is judged by its values
+    alone, as when the field is missing. A bare string is read as a list of one.
+    """
+    if isinstance(modifiers, str):
+        modifiers = [modifiers]
+    if not api_user or not isinstance(modifiers, list) or not modifiers:
+        return None
+    ids = {str(modifier) for modifier in modifiers}
+    if api_user in ids:
+        return True
+    comparable = all(i.startswith(OPEN_USER_PREFIX) or i == SYSTEM_USER for i in ids)
+    return False if comparable else None
 
 
 def scope_filters(options):

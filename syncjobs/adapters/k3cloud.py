@@ -55,7 +55,7 @@ class K3CloudAdapter:
         streams: a page of records is yielded as soon as it is complete, and a record whose
         entry rows continue past a query page is completed from the next one.
         """
-        shape = QueryShape(obj, options.fields, with_status=options.include_deleted)
+        shape = self._read_shape(obj, options)
         size = max(1, options.page_size)
         # A page of documents with entries takes several rows each: fewer, fuller query pages.
         limit = min(MAX_QUERY_ROWS, size * (ROWS_PER_DOCUMENT if shape.entries else 1))
@@ -64,9 +64,14 @@ class K3CloudAdapter:
 
     def read_ids(self, obj, ids, options):
         """The records with these primary keys (within the flow's scope); unknown ids are absent."""
-        shape = QueryShape(obj, options.fields, with_status=options.include_deleted)
+        shape = self._read_shape(obj, options)
         scope = scope_conditions(shape.form, options)
         return list(self._by_keys(shape, shape.form.pk, ids, scope))
+
+    def _read_shape(self, obj, options):
+        # A source read judges who saved each record, so it asks for the modifier too.
+        api_user_id = self.client.api_user_id()
+        return QueryShape(obj, options.fields, with_status=options.include_deleted, api_user_id=api_user_id)
 
     def fetch_current(self, obj, ids, fields):
         """``{id: values}`` shaped like a mapped payload (``{"FCustId": {"FNumber": ...}}``)."""

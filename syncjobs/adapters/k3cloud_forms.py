@@ -28,6 +28,8 @@ class FormInfo:
     # whose FMASTERID equals its own primary key.
     master_key: str | None = None
     modify_date_key: str = "FModifyDate"
+    # Who saved the record last, a SEC_User id; None: not asked for (see ``form_info``).
+    modifier_key: str | None = "FModifierId"
     approve_date_key: str | None = "FApproveDate"
     status_key: str = "FDocumentStatus"
 
@@ -119,8 +121,13 @@ CATALOG = {
 
 
 def form_info(form_id):
-    """The catalog entry of ``form_id`` (any case); a generic bill for forms not in it."""
+    """The catalog entry of ``form_id`` (any case); a generic bill for forms not in it.
+
+    A generic form is not asked for its modifier: bills and base data have FModifierId [spec],
+    but a form that lacks it would refuse the whole query, and its records' echoes are still
+    recognised by their values.
+    """
     known = CATALOG.get(str(form_id).lower())
     if known is not None:
         return known
-    return FormInfo(str(form_id), BILL, pk="FID", number_key="FBillNo")
+    return FormInfo(str(form_id), BILL, pk="FID", number_key="FBillNo", modifier_key=None)

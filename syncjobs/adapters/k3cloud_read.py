@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from connectors.errors import PermanentError
 from connectors.k3cloud.query import in_condition, quote
+from connectors.k3cloud.results import get_key
 from syncjobs.adapters.base import SourceRecord
 from syncjobs.adapters.k3cloud_forms import form_info
 from syncjobs.adapters.values import business_zone
@@ -57,12 +58,14 @@ class Column:
 class QueryShape:
     """The field keys of one query of ``form_id`` and how its rows become records."""
 
-    def __init__(self, form_id, paths, *, with_status=False):
+    def __init__(self, form_id, paths, *, with_status=False, api_user_id=None):
         paths = [str(p).strip() for p in paths or () if str(p).strip()]
         self.form = form_info(form_id).with_entries(_entry_names(paths))
         self.columns = [self._column(path) for path in dict.fromkeys(paths)]
         self.entries = list(dict.fromkeys(c.entry for c in self.columns if c.entry))
         self.with_status = with_status
+        # The connector's own user (``Context.UserId``): set, the modifier is read and judged.
+        self.api_user_id = api_user_id if self.form.modifier_key else None
 
     @property
     def keys(self):
@@ -73,6 +76,8 @@ class QueryShape:
             keys.append(form.approve_date_key)
         if self.with_status:
             keys.append(form.deleted_key)
+        if self.api_user_id:
+            keys.append(form.modifier_key)
         keys += [form.entry_id_key(entry) for entry in self.entries]
         keys += [column.key for column in self.columns]
         return list(dict.fromkeys(keys))
@@ -142,6 +147,7 @@ class QueryShape:
             modified_at=_latest(head.get(form.modify_date_key), head.get(form.approve_date_key)),
             data=data,
             deleted=self.with_status and str(head.get(form.deleted_key) or "").upper() == "B",
+            saved_by_hub=saved_by(head.get(form.modifier_key), self.api_user_id),
         )
 
     def _lines(self, entry, rows):
@@ -183,6 +189,22 @@ def keyset_rows(client, shape, condition, limit):
         single = join([condition, f"{pk} = {tail}"])
         yield from client.query(shape.form.form_id, shape.keys, single, shape.order, page_size=limit)
         last = tail
+
+
+def saved_by(modifier, api_user_id):
+    """Whether FModifierId names the connector's user: True, False, or None when either is unknown.
+
+    A bare reference key answers the user's id in ExecuteBillQuery [spec]; a reference
+    object (``{"Id": …}``, as View answers) is read too. 0 is the ERP's "nobody" (its
+    columns default to 0), so it says nothing. Audit stamps FApproverId and leaves the
+    modifier alone: a clerk's audit of what the hub saved still names the hub, and the new
+    status is then told apart by its value.
+    """
+    if isinstance(modifier, dict):
+        modifier = get_key(modifier, "Id")
+    if modifier in (None, "", 0, "0") or not api_user_id:
+        return None
+    return str(modifier) == str(api_user_id)
 
 
 def _entry_names(paths):

@@ -7,7 +7,10 @@ flow that reads it. Each of the record's cross-references keeps a short hash of 
 last synced (``source_digest``) and the fields and values the hub wrote onto it since
 (``echo_values``). A record whose only differences are those fields, holding those
 values, is an echo and is not read into a batch; any other difference (a person's edit,
-even right after the write-back) is synced.
+even right after the write-back) is synced. Where the system reports who saved the record
+last (``SourceRecord.saved_by_hub``), a save by anyone but the hub's API user is never an
+echo, even with values that look like the hub's (a person typing the same ERP number); where
+it does not say, the values decide alone.
 
 A push names record ids only, so it cannot be judged by value: each write-back expects
 one push back (``echo_pushes``) and the first push naming the record after it takes
@@ -21,11 +24,12 @@ import json
 
 from django.db.models import F
 
+from syncjobs.adapters.fxiaoke_read import COMPANION_SUFFIXES
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import CrossReference, RecordAction, RecordStatus, SyncFlow, WebhookEvent, bulk
 
 # Stamps every save changes, whoever saves: Fxiaoke's and K3Cloud's modification time,
-# version and modifier.
+# version and modifier. The modifier is judged on its own, by the adapter (``saved_by_hub``).
 VOLATILE = frozenset({"last_modified_time", "last_modified_by", "version", "FModifyDate", "FModifierId"})
 _CHUNK = 500
 
@@ -35,8 +39,16 @@ def digest(data):
     return {
         name: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
         for name, value in (data or {}).items()
-        if name not in VOLATILE
+        if not is_stamp(name)
     }
+
+
+def is_stamp(name):
+    """Whether ``name`` is a stamp every save changes, or Fxiaoke's read-only companion of one
+    (``last_modified_by__r``: the modifier's name and details)."""
+    if name.endswith(COMPANION_SUFFIXES):
+        name = name[:-3]
+    return name in VOLATILE
 
 
 def remember(items):
@@ -135,7 +147,7 @@ def split(flow, records):
     changed, echoes, seen = [], [], []
     for record in records:
         xref = known.get(record.id)
-        if xref is None or not is_echo(xref, record.data):
+        if xref is None or record.saved_by_hub is False or not is_echo(xref, record.data):
             changed.append(record)
             continue
         if record.modified_at is None or xref.echo_seen_at != record.modified_at:

@@ -33,6 +33,7 @@ def dump(record):
         "modified_at": record.modified_at.isoformat() if record.modified_at else None,
         "data": plain(record.data),
         "deleted": bool(record.deleted),
+        "saved_by_hub": record.saved_by_hub,
     }
 
 
@@ -45,6 +46,7 @@ def load(data):
         modified_at=parse_datetime(modified) if modified else None,
         data=data.get("data") or {},
         deleted=bool(data.get("deleted")),
+        saved_by_hub=data.get("saved_by_hub"),  # absent from records kept before it was read
     )
 
 

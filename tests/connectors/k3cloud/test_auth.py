@@ -116,6 +116,7 @@ def test_parse_login_reads_the_session_id_of_a_successful_login(load_fixture):
     outcome = parse_login(load_fixture("login_success.json"))
     assert outcome.ok and outcome.result_type == 1
     assert outcome.session_id == "f6a1c1d3-0b5e-4bb4-9a0c-7d3f2c1b0a99"
+    assert outcome.user_id == 100008  # Context.UserId: the FModifierId of what this user saves
 
 
 def test_parse_login_reports_a_wrong_password_without_a_session(load_fixture):
@@ -123,7 +124,7 @@ def test_parse_login_reports_a_wrong_password_without_a_session(load_fixture):
     assert not outcome.ok
     assert outcome.result_type == 0
     assert outcome.message == "用户名或密码错误！"
-    assert outcome.session_id == ""
+    assert outcome.session_id == "" and outcome.user_id is None
 
 
 def test_parse_login_never_takes_the_context_session_id(load_fixture):

@@ -36,6 +36,15 @@ def test_session_modes_log_in_once_for_many_calls(make_client, call_log, mode):
     assert len(call_log("ExecuteBillQuery")) == 3
 
 
+@pytest.mark.parametrize("mode", AUTH_MODES)
+def test_the_api_users_id_comes_from_the_login_and_is_unknown_with_signed_headers(make_client, mode):
+    client = make_client(mode)
+    users = {row["FNumber"]: row["FUserID"] for row in client.query("SEC_User", "FUserID,FNumber")}
+
+    expected = None if mode == "signed_headers" else users[client.config.username]
+    assert client.api_user_id() == expected
+
+
 def test_clients_of_one_connector_share_its_session(make_client, call_log):
     first = make_client("password", connector_key="k3cloud:shared")
     second = make_client("password", connector_key="k3cloud:shared", state=first.api.state)

@@ -50,6 +50,34 @@ def test_the_simulation_edits_accounts_so_an_incremental_pull_sees_them(fx, sand
     assert len(changed) == 3 and all(r["remark"].startswith("客户资料已更新") for r in changed)
 
 
+def test_the_simulations_changes_are_stamped_with_a_person_and_api_writes_with_the_api_user(fx, sandbox):
+    accounts = fx.rows("AccountObj", limit=2)
+    update = {"object_data": {"dataObjectApiName": "AccountObj", "_id": accounts[1]["_id"], "remark": "接口"}}
+    assert fx.call("/cgi/crm/v2/data/update", update)["errorCode"] == 0
+
+    result = sandbox.simulate(
+        "fxiaoke", tenant=fx.tenant["tenant"], save={"AccountObj": {accounts[0]["_id"]: {"remark": "接口"}}}
+    )
+
+    assert result[fx.tenant["tenant"]]["saved"] == 1
+    by_person, by_api = (fx.get("AccountObj", a["_id"])["data"] for a in accounts)
+    assert by_person["remark"] == by_api["remark"] == "接口"  # the same value, saved by different people
+    assert by_person["last_modified_by"] == [fx.tenant["sales_open_user_id"]]
+    assert by_api["last_modified_by"] == [fx.tenant["open_user_id"]]
+    assert by_person["last_modified_time"] > accounts[0]["last_modified_time"]
+
+
+def test_a_simulated_save_of_an_unknown_record_or_value_is_refused(sandbox, tenant):
+    for save in ({"AccountObj": {"f" * 24: {"remark": "x"}}}, {"AccountObj": {"f" * 24: {"nope": "x"}}}):
+        response = requests.post(
+            f"{sandbox.base_url}/sandbox/control/simulate/fxiaoke",
+            json={"tenant": tenant["tenant"], "save": save},
+            timeout=30,
+        )
+
+        assert response.status_code == 400
+
+
 def test_an_import_of_detail_records_alone_is_refused(sandbox, tenant):
     response = requests.post(
         f"{sandbox.base_url}/sandbox/control/simulate/fxiaoke",

@@ -45,3 +45,16 @@ def test_the_same_seed_picks_the_same_orders(erp, sandbox, anonymous):
         sandbox.simulate("k3cloud", tenant=client.tenant["acct_id"], ship=0.5, receive=0.5, seed=3)
         picked.append(sorted(row[0] for row in client.query("SAL_DELIVERYNOTICE", "FSoorDerno")))
     assert picked[0] == picked[1] and 0 < len(picked[0]) < 6
+
+
+def test_the_clerks_work_is_stamped_with_the_clerk_and_the_api_users_saves_with_the_api_user(erp, sandbox):
+    users = {number: user_id for user_id, number in erp.query("SEC_User", "FUserID,FNumber")}
+    number = erp.saved("SAL_SaleOrder", erp.order_model())[1]
+
+    sandbox.simulate("k3cloud", tenant=erp.tenant["acct_id"], ship=1.0, receive=0)
+
+    order = erp.one("SAL_SaleOrder", "FModifierId,FApproverId", f"FBillNo='{number}'")
+    api_user, clerk = users[erp.tenant["username"]], users["clerk01"]
+    assert order == [api_user, clerk]  # saved through the API, audited by the clerk
+    notices = erp.query("SAL_DELIVERYNOTICE", "FModifierId")
+    assert notices and {row[0] for row in notices} == {clerk}

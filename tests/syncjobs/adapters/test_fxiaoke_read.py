@@ -4,7 +4,7 @@ import math
 from datetime import timedelta
 
 from syncjobs.adapters.base import ReadOptions, TargetRef
-from syncjobs.adapters.fxiaoke_read import from_ms
+from syncjobs.adapters.fxiaoke_read import from_ms, saved_by
 
 QUERY = "/cgi/crm/v2/data/query"
 SEEDED_ORDERS = [{"field_name": "name", "operator": "STARTWITH", "field_values": ["SO0"]}]
@@ -38,6 +38,8 @@ def test_read_asks_only_for_the_fields_the_mapping_reads(crm):
     [page, *_rest] = crm.read_changed("ContactObj", None, options)
 
     allowed = {"_id", "name", "last_modified_time", "life_status", "account_id", "account_id__r", "mobile1"}
+    # Who saved it (an echo is the hub's own save), with the companions the CRM adds.
+    allowed |= {"last_modified_by", "last_modified_by__r", "last_modified_by__l"}
     assert page and all(set(record.data) <= allowed for record in page)
     assert all(record.data["account_id__r"] for record in page)
 
@@ -94,3 +96,22 @@ def test_fetch_current_gives_the_named_fields_and_lines(crm):
             "SalesOrderProductObj": [{"quantity": line["quantity"]} for line in lines],
         }
     }
+
+
+def test_a_read_tells_the_hubs_own_saves_from_a_persons(crm, crm_tenant, sandbox):
+    ours, theirs = (crm.client.create("AccountObj", {"name": f"修改人{n}"}) for n in (1, 2))
+    sandbox.simulate("fxiaoke", tenant=crm_tenant["tenant"], save={"AccountObj": {theirs: {"remark": "x"}}})
+
+    records = crm.read_ids("AccountObj", [ours, theirs], ReadOptions(fields=["name"]))
+
+    assert {record.id: record.saved_by_hub for record in records} == {ours: True, theirs: False}
+
+
+def test_only_modifiers_in_the_hubs_own_id_form_are_judged():
+    me = "FSUID_" + "A" * 32
+    assert saved_by([me], me) is True and saved_by(me, me) is True  # a list, or a bare id
+    assert saved_by(["FSUID_" + "B" * 32], me) is False
+    assert saved_by(["-10000"], me) is False  # the CRM itself (a workflow), not the hub
+    # A CRM user id ("1000", the newer payloads' form) cannot be tied to the openUserId.
+    assert saved_by(["1000"], me) is None
+    assert saved_by(None, me) is None and saved_by([], me) is None and saved_by([me], "") is None

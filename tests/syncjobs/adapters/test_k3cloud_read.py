@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from syncjobs.adapters.base import ReadOptions, TargetRef
+from syncjobs.adapters.k3cloud_read import QueryShape, saved_by
 from tests.syncjobs.adapters.k3cloud_data import material_numbers, order_model, save_orders
 
 ORDER = "SAL_SaleOrder"
@@ -124,3 +125,21 @@ def test_find_by_ignores_allocated_copies_and_letter_case(erp):
     found = erp.find_by("BD_MATERIAL", "FNumber", [number.lower()])
 
     assert [ref.number for ref in found[number.lower()]] == [number]
+
+
+def test_a_read_reports_the_connectors_own_save_by_its_modifier(erp, erp_tenant):
+    [(saved, _number)], _c, _m = orders(erp, erp_tenant, [[1]])
+
+    [record] = erp.read_ids(ORDER, [saved], ReadOptions(fields=["FBillNo"]))
+
+    assert record.saved_by_hub is True
+
+
+def test_the_modifier_is_judged_only_when_the_connectors_user_and_the_modifier_are_known():
+    assert saved_by(100008, 100008) is True and saved_by({"Id": 100008}, "100008") is True
+    assert saved_by(100009, 100008) is False
+    assert saved_by(0, 100008) is None and saved_by(None, 100008) is None  # 0: nobody
+    assert saved_by(100008, None) is None  # signed headers: no login reply to learn the user from
+    # A form outside the catalog is not asked for FModifierId: it might refuse the query.
+    assert "FModifierId" not in QueryShape("PUR_PurchaseOrder", ["FBillNo"], api_user_id=1).keys
+    assert "FModifierId" in QueryShape(ORDER, ["FBillNo"], api_user_id=1).keys

@@ -128,6 +128,7 @@ def test_projection_reads_companions_through_their_field_and_lines_through_their
         "_id",
         "name",
         "last_modified_time",
+        "last_modified_by",
         "life_status",
         "account_id",
         "owner",

@@ -70,7 +70,10 @@ class MemorySystem:
 
     def _source(self, obj, record_id):
         rec = self.records[obj][record_id]
-        return SourceRecord(record_id, rec["number"], rec["modified_at"], dict(rec["data"]), rec["deleted"])
+        data = dict(rec["data"])
+        # A test stamps "saved_by_hub" on a record to play a system that reports its modifier.
+        saved_by_hub = rec.get("saved_by_hub")
+        return SourceRecord(record_id, rec["number"], rec["modified_at"], data, rec["deleted"], saved_by_hub)
 
 
 class MemoryAdapter:

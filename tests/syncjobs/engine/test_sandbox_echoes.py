@@ -94,3 +94,31 @@ def test_a_persons_edit_right_after_the_write_back_is_pushed_and_synced(hub, flo
     assert (synced.pk, synced.read_count, synced.updated_count) == (accepted.runs[0], 1, 1)
     names = {row["FName"] for row in hub.records(hub.erp, "BD_Customer", ["FName"]).values()}
     assert "Renamed by a person" in names
+
+
+def test_a_persons_save_of_the_written_back_number_itself_is_read_and_synced(hub, flow):
+    accounts = hub.records(hub.crm, "AccountObj", ["field_erpNo__c"])
+    edited = sorted(accounts)[0]
+    same = {edited: {"field_erpNo__c": accounts[edited]["field_erpNo__c"]}}  # the value the hub wrote
+    hub.sandbox.simulate("fxiaoke", tenant=hub.crm_tenant["tenant"], save={"AccountObj": same})
+
+    again = run(flow)
+
+    # The CRM names the person as the last to save it: not the hub's echo, even with its values.
+    # The other accounts were last saved by the hub's write-back, with its values: echoes.
+    assert (again.read_count, again.echo_count) == (1, SIZE - 1)
+    assert list(again.records.values_list("source_id", flat=True)) == [edited]
+
+
+def test_the_write_back_onto_an_account_a_person_saved_last_is_still_an_echo(hub):
+    flow = hub.customers(enabled=True, options={"write_back": {"field_erpNo__c": "target_number"}})
+    accounts = sorted(hub.records(hub.crm, "AccountObj", ["name"]))
+    remarks = {account_id: {"remark": "客户来电"} for account_id in accounts}
+    hub.sandbox.simulate("fxiaoke", tenant=hub.crm_tenant["tenant"], save={"AccountObj": remarks})
+    run(flow)
+    assert sync.drain_write_backs(sleep=lambda s: None).done == len(accounts)
+
+    again = run(flow)
+
+    # The modifier moved from the person to the hub's API user: a stamp, not a change.
+    assert (again.read_count, again.echo_count) == (0, SIZE)

@@ -185,6 +185,22 @@ def test_a_persons_edit_right_after_the_write_back_is_read_and_synced(with_write
     assert {d["FName"] for d in erp.data("BD_Customer").values()} >= {"Renamed by a person"}
 
 
+def test_a_persons_save_of_the_values_the_hub_wrote_is_synced_where_the_modifier_is_reported(
+    with_write_back, crm, erp
+):
+    written_back(with_write_back, crm, 3)
+    for record_id, saved_by_hub in (("a1", False), ("a2", True), ("a3", None)):
+        crm.records["AccountObj"][record_id]["modified_at"] = crm.tick()  # saved again, values as they were
+        crm.records["AccountObj"][record_id]["saved_by_hub"] = saved_by_hub
+
+    run = run_now(with_write_back)
+
+    # a1: a person's save (read and synced, nothing to change); a2: the hub's own save, an
+    # echo; a3: no modifier reported, judged by its values as before: an echo.
+    assert (run.read_count, run.echo_count, run.unchanged_count) == (1, 2, 1)
+    assert list(run.records.values_list("source_id", flat=True)) == ["a1"]
+
+
 def push(ids, event_id):
     SyncFlow.objects.filter(slug="customers").update(enabled=True)
     body = json.dumps({"event_id": event_id, "flow": "customers", "ids": ids}).encode()
