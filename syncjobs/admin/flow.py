@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.messages import ERROR, WARNING
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -129,6 +130,18 @@ class SyncFlowAdmin(FlowOperationsMixin, HubImportExportMixin, SimpleHistoryAdmi
             return "–"
         url = reverse("admin:syncjobs_mappingversion_change", args=[latest.pk])
         return format_html('<a href="{}">{}</a>', url, latest)
+
+    def process_result(self, result, request):
+        # The confirmed file was refused on the way (see ``SyncFlowResource.import_data``):
+        # nothing changed, and the import page says why instead of "Import finished".
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = [str(m) for row in result.invalid_rows for m in row.error.messages]
+        problems += [str(error.error) for _n, errors in result.row_errors() for error in errors]
+        self.message_user(
+            request, _("Nothing was imported: %(problems)s") % {"problems": " ".join(problems)}, ERROR
+        )
+        return redirect("admin:syncjobs_syncflow_import")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -26,7 +26,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, TransientError
 from syncjobs.adapters.clients import build_client
 from syncjobs.adapters.fxiaoke_read import DETAILS
 from syncjobs.adapters.k3cloud_forms import form_info
@@ -166,10 +166,17 @@ def _asked(connector, obj):
     except ConnectorError as exc:
         raise MetadataUnavailable(
             _("%(connector)s could not be asked for its fields (%(object)s): %(error)s")
-            % {"connector": connector.name, "object": obj, "error": exc.message}
+            % {"connector": connector.name, "object": obj, "error": _reason(exc)}
         ) from exc
     finally:
         client.close()
+
+
+def _reason(exc):
+    """Why the system could not be asked: the connectors speak English, the reader may not."""
+    if isinstance(exc, TransientError):
+        return _("it cannot be reached now (%(detail)s)") % {"detail": exc.message}
+    return exc.message
 
 
 # --- Fxiaoke ------------------------------------------------------------------------------

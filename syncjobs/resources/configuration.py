@@ -11,7 +11,7 @@ from import_export import fields, widgets
 
 from syncjobs.mapping import mapping_errors, value_map_slugs
 from syncjobs.models import Connector, SyncFlow, ValueMap, ValueMapEntry
-from syncjobs.models.flow import record_mapping_version, snapshot_rows
+from syncjobs.models.flow import confirmed_unlisted, record_mapping_version, snapshot_rows
 from syncjobs.resources.base import (
     HubResource,
     cell_text,
@@ -67,7 +67,13 @@ class ConnectorResource(HubResource):
 
 
 class SyncFlowResource(HubResource):
-    """One row per flow, with its mapping rows and value maps as JSON columns."""
+    """One row per flow, with its mapping rows and value maps as JSON columns.
+
+    Mapping rows are checked against both systems' metadata as the editor's save checks them
+    (``mapping_checks.check_imported_rows``); a row confirmed as "not in the metadata" carries
+    ``"not_in_metadata": true``. ``check_metadata=False`` leaves that check out, for the
+    product's own scenario bundle, which a test checks against the sandboxes' metadata.
+    """
 
     # A text field: spreadsheets give an empty cell back as None, which must become "".
     description = fields.Field(
@@ -112,6 +118,10 @@ class SyncFlowResource(HubResource):
         use_transactions = False
         clean_model_instances = True
 
+    def __init__(self, check_metadata=True, **kwargs):
+        super().__init__(**kwargs)
+        self.check_metadata = check_metadata
+
     # --- export ---------------------------------------------------------------------
 
     # A flow being imported carries the file's bundle: the preview shows it, as nothing is written yet.
@@ -127,8 +137,10 @@ class SyncFlowResource(HubResource):
     def dehydrate_mappings(self, flow):
         bundle = getattr(flow, "_bundle", None)
         if bundle is not None:
-            return dump_json(bundle["rows"])
-        return dump_json(snapshot_rows(flow) if flow.pk else [])
+            return dump_json(flow_config.marked_rows(bundle["rows"], bundle["confirmed"]))
+        if flow.pk is None:
+            return dump_json([])
+        return dump_json(flow_config.marked_rows(snapshot_rows(flow), confirmed_unlisted(flow)))
 
     def dehydrate_value_maps(self, flow):
         bundle = getattr(flow, "_bundle", None)
@@ -138,6 +150,17 @@ class SyncFlowResource(HubResource):
         return dump_json(flow_config.export_value_maps(value_map_slugs(rows)))
 
     # --- import ---------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # A flow file goes in whole or not at all: it is checked first and written only when
+        # every row passes, so a row refused on the way leaves no flow of the file changed.
+        # Rows are still written in short transactions of their own (see ``HubResource``);
+        # the second pass reads the metadata the first one kept.
+        if not dry_run:
+            checked = super().import_data(dataset, dry_run=True, **kwargs)
+            if checked.has_errors() or checked.has_validation_errors():
+                return checked
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -157,15 +180,18 @@ class SyncFlowResource(HubResource):
             raise ValidationError(errors)
 
     def _read_bundle(self, row, errors):
-        bundle = {"rows": [], "value_maps": [], "depends_on": []}
-        readers = {
-            "mappings": ("rows", lambda cell: flow_config.normalise_rows(parse_json(cell))),
-            "value_maps": ("value_maps", lambda cell: flow_config.normalise_value_maps(parse_json(cell))),
-            "depends_on": ("depends_on", _slugs),
+        bundle = {"rows": [], "confirmed": [], "unlisted": [], "value_maps": [], "depends_on": []}
+        readers = {  # column: (the bundle's keys, what reads the cell into them)
+            "mappings": (("rows", "confirmed"), lambda cell: flow_config.read_file_rows(parse_json(cell))),
+            "value_maps": (
+                ("value_maps",),
+                lambda cell: [flow_config.normalise_value_maps(parse_json(cell))],
+            ),
+            "depends_on": (("depends_on",), lambda cell: [_slugs(cell)]),
         }
-        for column, (key, read) in readers.items():
+        for column, (keys, read) in readers.items():
             try:
-                bundle[key] = read(row.get(column))
+                bundle.update(zip(keys, read(row.get(column)), strict=True))
             except (ValueError, ValidationError) as exc:
                 errors[column] = ValidationError(error_messages(exc))
         return bundle
@@ -189,10 +215,11 @@ class SyncFlowResource(HubResource):
                     for m in messages
                 ]
             )
-        elif instance.source_connector_id and instance.target_connector_id:
-            unfit = mapping_checks.import_messages(instance, bundle["rows"])  # the systems' metadata
-            if unfit:
-                errors["mappings"] = ValidationError(unfit)
+        elif self.check_metadata and instance.source_connector_id and instance.target_connector_id:
+            check = mapping_checks.check_imported_rows(instance, bundle["rows"], bundle["confirmed"])
+            bundle["unlisted"] = check.unlisted  # for the version to record
+            if not check.ok:
+                errors["mappings"] = ValidationError(check.messages())
         missing = self._missing_value_maps(bundle)
         if missing:
             errors["value_maps"] = ValidationError(
@@ -238,8 +265,14 @@ class SyncFlowResource(HubResource):
             "rows": snapshot_rows(original),
             "value_maps": flow_config.export_value_maps([m["slug"] for m in bundle["value_maps"]]),
             "depends_on": sorted(original.depends_on.values_list("slug", flat=True)),
+            "confirmed": sorted(confirmed_unlisted(original)),
         }
-        return current == {**bundle, "depends_on": sorted(bundle["depends_on"])}
+        return current == {
+            "rows": bundle["rows"],
+            "value_maps": bundle["value_maps"],
+            "depends_on": sorted(bundle["depends_on"]),
+            "confirmed": sorted(bundle["confirmed"]),
+        }
 
     def after_save_instance(self, instance, row, **kwargs):
         if self._dry_run:
@@ -247,7 +280,7 @@ class SyncFlowResource(HubResource):
         bundle = instance._bundle
         flow_config.apply_value_maps(bundle["value_maps"])
         flow_config.replace_mappings(instance, bundle["rows"])
-        record_mapping_version(instance, user=kwargs.get("user"))
+        record_mapping_version(instance, user=kwargs.get("user"), unlisted_fields=bundle["unlisted"])
         self._dependencies[instance.pk] = bundle["depends_on"]
 
     def after_import(self, dataset, result, **kwargs):

@@ -19,6 +19,9 @@ ROW_DEFAULTS = {
     "required": False,
     "note": "",
 }
+# A file row's mark that it is confirmed as "not in the metadata" (see
+# ``syncjobs.services.mapping_checks``): kept on the mapping version, not on the row itself.
+NOT_IN_METADATA = "not_in_metadata"
 VALUE_MAP_DEFAULTS = {"slug": "", "name": "", "description": "", "entries": []}
 ENTRY_DEFAULTS = {"source_value": "", "target_value": "", "note": ""}
 
@@ -32,6 +35,24 @@ def normalise_rows(data):
                 _("Mapping row %(number)s: “params” must be an object."), params={"number": number}
             )
     return sorted(rows, key=lambda row: row["position"])
+
+
+def read_file_rows(data):
+    """``(rows, confirmed)``: a file's mapping rows normalised, and the target paths of those
+    marked ``"not_in_metadata": true``; raise ``ValidationError`` if malformed."""
+    items = _list_of_objects(data)
+    marked = [item.get(NOT_IN_METADATA, False) for item in items]
+    if not all(isinstance(mark, bool) for mark in marked):
+        raise ValidationError(_("“%(key)s” must be true or false."), params={"key": NOT_IN_METADATA})
+    items = [{k: v for k, v in item.items() if k != NOT_IN_METADATA} for item in items]
+    confirmed = [item.get("target_path", "") for item, mark in zip(items, marked, strict=True) if mark]
+    return normalise_rows(items), confirmed
+
+
+def marked_rows(rows, confirmed):
+    """``rows`` as a file holds them: those whose target path is in ``confirmed`` marked
+    ``"not_in_metadata": true``, so a confirmation survives an export and import."""
+    return [{**row, NOT_IN_METADATA: True} if row["target_path"] in confirmed else row for row in rows]
 
 
 def normalise_value_maps(data):

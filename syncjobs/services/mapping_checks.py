@@ -4,14 +4,16 @@ Each row's source field must exist in the flow's source object, its target field
 the target object and be writable, and its transform must make what the target field holds
 (``syncjobs.queries.metadata`` says what exists, from Fxiaoke describe and K3Cloud's form
 catalogue with QueryBusinessInfo). A field the metadata does not list (or a system that cannot
-be asked now) may still be saved when the row is confirmed as "not in the metadata"; the
-version records which fields were. Read-only targets and transforms that do not fit are never
-confirmable: the next run would fail on them.
+be asked now) may still be saved when the row is confirmed as "not in the metadata" (a tick in
+the editor, ``"not_in_metadata": true`` on a row of a flow file); the version records which
+fields were. Read-only targets and transforms that do not fit are never confirmable: the next
+run would fail on them.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from syncjobs.mapping import TRANSFORMS
 from syncjobs.queries import metadata
@@ -29,6 +31,38 @@ COPY_UNFIT = {
     "datetime": {"number", "bool"},
     "number": {"date", "datetime", "bool"},
     "bool": {"number", "date", "datetime"},
+}
+# How a row is confirmed as "not in the metadata" differs by where it comes from, so the
+# messages about unseen fields say what to do there: tick the row, or mark it in the file.
+EDITOR = {
+    "unchecked": gettext_lazy(
+        "Row %(row)s: “%(field)s” could not be checked: %(problem)s. Try again later, or tick "
+        "“not in the metadata” to save the row unchecked."
+    ),
+    SOURCE: gettext_lazy(
+        "Row %(row)s: the source field “%(field)s” does not exist in %(object)s of %(connector)s. "
+        "Pick it from the list (a typo?), or tick “not in the metadata” if the field exists all the same."
+    ),
+    TARGET: gettext_lazy(
+        "Row %(row)s: the target field “%(field)s” does not exist in %(object)s of %(connector)s. "
+        "Pick it from the list (a typo?), or tick “not in the metadata” if the field exists all the same."
+    ),
+}
+FILE = {
+    "unchecked": gettext_lazy(
+        "Row %(row)s: “%(field)s” could not be checked: %(problem)s. Import the file again when the "
+        'system answers, or add "not_in_metadata": true to the row to import it unchecked.'
+    ),
+    SOURCE: gettext_lazy(
+        "Row %(row)s: the source field “%(field)s” does not exist in %(object)s of %(connector)s. "
+        'Correct it in the file (a typo?), or add "not_in_metadata": true to the row if the field '
+        "exists all the same."
+    ),
+    TARGET: gettext_lazy(
+        "Row %(row)s: the target field “%(field)s” does not exist in %(object)s of %(connector)s. "
+        'Correct it in the file (a typo?), or add "not_in_metadata": true to the row if the field '
+        "exists all the same."
+    ),
 }
 
 
@@ -55,15 +89,13 @@ class RowCheck:
 class _Side:
     """One end of the flow: its connector, object and (when the system answered) fields by path."""
 
-    def __init__(self, role, connector, obj, ask=True):
+    def __init__(self, role, connector, obj):
         self.role, self.connector, self.obj = role, connector, obj
         self.fields, self.problem = None, ""
         try:
-            fields = metadata.object_fields(connector, obj) if ask else metadata.kept_fields(connector, obj)
+            self.fields = metadata.by_path(metadata.object_fields(connector, obj))
         except metadata.MetadataUnavailable as exc:
             self.problem = str(exc).rstrip(".")
-            return
-        self.fields = None if fields is None else metadata.by_path(fields)
 
     def find(self, path):
         """The metadata field ``path`` names (see ``metadata.find_field``), or None."""
@@ -77,23 +109,21 @@ def mapped_paths(row):
     return {SOURCE: (row.get("source_path") or "") if reads else "", TARGET: row["target_path"]}
 
 
-def check_rows(flow, rows, confirmed=(), kept_only=False):
+def check_rows(flow, rows, confirmed=(), texts=EDITOR):
     """Check snapshot ``rows`` of ``flow`` against both systems' metadata; a ``RowCheck``.
 
-    ``confirmed``: target paths of the rows confirmed as "not in the metadata".
-    ``kept_only``: compare with the metadata kept from earlier questions and ask no system; a
-    side with none kept is left unchecked instead of asking for a confirmation.
+    ``confirmed``: target paths of the rows confirmed as "not in the metadata". The metadata
+    kept from earlier questions is used while fresh; otherwise each system is asked (and the
+    answer kept). ``texts``: the wording of unseen fields' messages (``EDITOR`` or ``FILE``).
     """
     sides = {
-        SOURCE: _Side(SOURCE, flow.source_connector, flow.source_object, ask=not kept_only),
-        TARGET: _Side(TARGET, flow.target_connector, flow.target_object, ask=not kept_only),
+        SOURCE: _Side(SOURCE, flow.source_connector, flow.source_object),
+        TARGET: _Side(TARGET, flow.target_connector, flow.target_object),
     }
     check = RowCheck()
     confirmed = set(confirmed)
-    if kept_only:
-        sides = {role: side for role, side in sides.items() if side.fields is not None}
     for number, row in enumerate(rows, start=1):
-        unseen = _check_row(check, number, row, sides)
+        unseen = _check_row(check, number, row, sides, texts)
         if not unseen:
             continue
         if row["target_path"] in confirmed:
@@ -104,29 +134,30 @@ def check_rows(flow, rows, confirmed=(), kept_only=False):
     return check
 
 
-def import_messages(flow, rows):
-    """Problems of imported ``rows`` as lines, for ``SyncFlowResource``'s row validation.
+def check_imported_rows(flow, rows, confirmed=()):
+    """``check_rows`` for the rows of a flow file (``SyncFlowResource``), worded for a file.
 
-    Compared with the metadata kept by the pickers, Test connection and the drift check; no
-    system is asked, so an import never waits on one, and a configuration imported before its
-    connectors were ever asked goes in unchecked. A file cannot carry the editor's per-row
-    confirmation, so a field the kept metadata does not list is refused; the message says what
-    to do.
+    Like the editor's save, an import asks a system whose metadata is not kept (or is stale)
+    and keeps the answer (in a dry run too: the kept metadata is a cache, not the file's
+    data), so a configuration imported into a fresh installation is checked too. A system that cannot be asked refuses the rows it would check, naming the connector
+    and why, unless the file marks them ``"not_in_metadata": true``.
     """
-    return check_rows(flow, rows, kept_only=True).messages()
+    if not rows:
+        return RowCheck()  # nothing to check: no system is asked
+    return check_rows(flow, rows, confirmed, texts=FILE)
 
 
-def _check_row(check, number, row, sides):
+def _check_row(check, number, row, sides, texts):
     """Add the row's firm problems to ``check``; return its unseen fields ``[(path, (form field, message))]``."""
     unseen = []
     source, target = sides.get(SOURCE), sides.get(TARGET)
     source_field = target_field = None
     paths = mapped_paths(row)
     if source is not None and paths[SOURCE]:
-        source_field, missing = _looked_up(number, source, paths[SOURCE], "source_path")
+        source_field, missing = _looked_up(number, source, paths[SOURCE], "source_path", texts)
         unseen += missing
     if target is not None:
-        target_field, missing = _looked_up(number, target, row["target_path"], "target_path")
+        target_field, missing = _looked_up(number, target, row["target_path"], "target_path", texts)
         unseen += missing
     if target_field is None:
         return unseen
@@ -138,33 +169,16 @@ def _check_row(check, number, row, sides):
     return unseen
 
 
-def _looked_up(number, side, path, form_field):
+def _looked_up(number, side, path, form_field, texts):
     """``(metadata field or None, [(path, (form field, message))] when the field cannot be seen)``."""
     if side.fields is None:
-        message = _(
-            "Row %(row)s: “%(field)s” could not be checked: %(problem)s. Try again later, or tick "
-            "“not in the metadata” to save the row unchecked."
-        ) % {"row": number, "field": path, "problem": side.problem}
+        message = texts["unchecked"] % {"row": number, "field": path, "problem": side.problem}
         return None, [(path, (form_field, message))]
     found = side.find(path)
     if found is not None:
         return found, []
-    return None, [(path, (form_field, _not_listed(number, side, path)))]
-
-
-def _not_listed(number, side, path):
     values = {"row": number, "field": path, "object": side.obj, "connector": side.connector.name}
-    if side.role == SOURCE:
-        text = _(
-            "Row %(row)s: the source field “%(field)s” does not exist in %(object)s of %(connector)s. "
-            "Pick it from the list (a typo?), or tick “not in the metadata” if the field exists all the same."
-        )
-    else:
-        text = _(
-            "Row %(row)s: the target field “%(field)s” does not exist in %(object)s of %(connector)s. "
-            "Pick it from the list (a typo?), or tick “not in the metadata” if the field exists all the same."
-        )
-    return text % values
+    return None, [(path, (form_field, texts[side.role] % values))]
 
 
 def _read_only(number, side, path):

@@ -4,8 +4,13 @@ injected into the page, so nothing is fetched from a CDN."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 
-from syncjobs.models import SyncRun, ValueMap
+from syncjobs.mapping import value_map_slugs
+from syncjobs.models import SyncFlow, SyncRun, ValueMap
+from syncjobs.models.flow import snapshot_rows
+from syncjobs.scenarios.install import install_scenarios
+from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 
 pytestmark = pytest.mark.browser
 SERIOUS = ("serious", "critical")
@@ -87,3 +92,33 @@ def test_the_flows_list_and_the_flow_form_fit_a_1440_pixel_screen(journey, admin
     progress = page.locator("td.field-current_run").first.bounding_box()
     assert progress["x"] + progress["width"] <= 1440
     assert widths == {"flows": 1440, "flow": 1440}
+
+
+@pytest.fixture
+def scenario_customers(transactional_db, sandbox, tenants):
+    """The shipped customers scenario between the sandboxes: many rows, value-map rows among them."""
+    crm = crm_connector(sandbox, tenants["fxiaoke"], name="CRM (sandbox)")
+    erp = erp_connector(sandbox, tenants["k3cloud"], name="ERP (sandbox)")
+    install_scenarios(crm, erp)
+    return SyncFlow.objects.get(slug="customers")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_mapping_editor_fits_a_1440_pixel_screen(journey, admin_user, scenario_customers, language):
+    flow = scenario_customers
+    value_map = ValueMap.objects.filter(slug__in=value_map_slugs(snapshot_rows(flow))).first()
+    journey.page.set_viewport_size({"width": 1440, "height": 900})
+    journey.page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": journey.base_url}]
+    )
+    journey.sign_in_as(admin_user)
+    widths = {}
+    for name, url in (
+        ("mapping-editor", f"/admin/console/flows/{flow.pk}/mapping/"),
+        ("value-map-entries", f"/admin/console/value-maps/{value_map.pk}/?flow={flow.pk}"),
+    ):
+        page = journey.open(url)
+        page.wait_for_load_state("networkidle")
+        journey.shot(f"{name}-{language}")
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert widths == {"mapping-editor": 1440, "value-map-entries": 1440}

@@ -5,17 +5,33 @@ import tablib
 from django.urls import reverse
 
 from syncjobs.admin.base import CONFIG_FORMATS
-from syncjobs.models import FieldMapping, MappingVersion, SyncFlow, ValueMap, ValueMapEntry
+from syncjobs.models import (
+    Connector,
+    FieldMapping,
+    MappingVersion,
+    ObjectMetadata,
+    SyncFlow,
+    ValueMap,
+    ValueMapEntry,
+)
+from syncjobs.models.flow import record_mapping_version
 from syncjobs.resources import SyncFlowResource, ValueMapEntryResource
+from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.exporting import export_form
-from tests.syncjobs.factories import make_flow, make_fxiaoke, make_k3cloud, make_mapping, make_value_map
+from tests.syncjobs.factories import make_flow, make_mapping, make_value_map
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def tenants(sandbox_server):
+    return sandbox_server.seed(size=4, seed=29)
+
+
 @pytest.fixture
-def configuration():
-    crm, erp = make_fxiaoke(), make_k3cloud()
+def configuration(sandbox, tenants):
+    """Two flows between the sandboxes; the customers' “F_Level” is confirmed as not in the metadata."""
+    crm, erp = crm_connector(sandbox, tenants["fxiaoke"]), erp_connector(sandbox, tenants["k3cloud"])
     customers = make_flow(
         "customers",
         crm,
@@ -35,9 +51,12 @@ def configuration():
     )
     make_mapping(orders, "FCustId.FNumber", "account_id", "lookup", {"flow": "customers"})
     make_mapping(
-        orders, "FSaleOrderEntry[].FQty", "details.SalesOrderProductObj[].quantity", "number", {"decimals": 2}
+        orders, "FSaleOrderEntry[].FQty", "SalesOrderProductObj[].quantity", "number", {"decimals": 2}
     )
     make_mapping(orders, "FNote", "", "template", {"template": "=HYPERLINK({name})"})
+    record_mapping_version(
+        customers, unlisted_fields=[{"target_path": "F_Level", "fields": ["level", "F_Level"]}]
+    )
     return {"customers": customers, "orders": orders}
 
 
@@ -159,8 +178,12 @@ def test_importing_a_changed_mapping_makes_exactly_one_new_version(configuration
 
     assert [row.import_type for row in result.rows] == ["update", "skip"]
     customers = SyncFlow.objects.get(slug="customers")
-    assert [v.number for v in customers.mapping_versions.all()] == [1]
-    assert len(customers.mapping_versions.get().rows) == 3
+    versions = customers.mapping_versions.order_by("number")
+    assert [v.number for v in versions] == [1, 2]
+    # The file's "not_in_metadata" mark carries the confirmation over to the new version.
+    assert (
+        len(versions.last().rows) == 3 and versions.last().unlisted_fields == versions.first().unlisted_fields
+    )
     # Rows are updated in place, so their history stays one story per row.
     assert existing <= set(customers.mappings.values_list("pk", flat=True))
 
@@ -217,6 +240,51 @@ def test_admin_import_previews_then_confirms(admin_client_csrf, configuration):
     assert done.status_code == 302
     assert sorted(SyncFlow.objects.values_list("slug", flat=True)) == ["customers", "orders"]
     assert MappingVersion.objects.filter(created_by__username="alice").count() == 2
+
+
+def test_admin_import_shows_a_misspelt_field_on_its_row_and_offers_no_confirmation(
+    admin_client_csrf, configuration
+):
+    dataset = export_dataset()
+    rows = json.loads(dataset["mappings"][0]) + [
+        {"target_path": "FTEL", "source_path": "acount_no", "position": 30}
+    ]
+    upload = _upload(
+        "flows.json",
+        with_column(dataset, "mappings", [json.dumps(rows), dataset["mappings"][1]]).export("json"),
+    )
+
+    preview = admin_client_csrf.post_form(
+        reverse("admin:syncjobs_syncflow_import"), {"format": "0", "resource": "0", "import_file": upload}
+    )
+
+    assert "confirm_form" not in preview.context
+    assert "Row 3: the source field “acount_no” does not exist in AccountObj" in preview.content.decode()
+
+
+def test_admin_import_refused_at_confirmation_imports_nothing_and_says_why(
+    admin_client_csrf, configuration, settings
+):
+    exported = export_dataset().export("json")
+    wipe()
+    preview = admin_client_csrf.post_form(
+        reverse("admin:syncjobs_syncflow_import"),
+        {"format": "0", "resource": "0", "import_file": _upload("flows.json", exported)},
+    )
+    # Between the preview and the confirmation the CRM stops answering, and its fields are asked again.
+    settings.INTEGRATION_HUB_HTTP_MAX_RETRIES = 0
+    ObjectMetadata.objects.all().delete()
+    Connector.objects.filter(system="fxiaoke").update(base_url="http://127.0.0.1:9", timeout=2)
+
+    done = admin_client_csrf.post_form(
+        reverse("admin:syncjobs_syncflow_process_import"),
+        preview.context["confirm_form"].initial,
+        follow=True,
+    )
+
+    assert done.redirect_chain[-1][0] == reverse("admin:syncjobs_syncflow_import")
+    assert "Nothing was imported" in done.content.decode() and "could not be checked" in done.content.decode()
+    assert not SyncFlow.objects.exists() and not MappingVersion.objects.exists()
 
 
 def test_admin_import_needs_the_add_permission_and_a_csrf_token(

@@ -8,6 +8,7 @@ from syncjobs import scenarios
 from syncjobs.models import SyncFlow, ValueMap, ValueMapEntry
 from syncjobs.resources import SyncFlowResource
 from syncjobs.scenarios.install import install_scenarios
+from tests.syncjobs.console.sandbox_connectors import crm_connector, erp_connector
 from tests.syncjobs.factories import make_fxiaoke, make_k3cloud
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +103,13 @@ def test_it_refuses_connectors_of_the_wrong_systems(connectors):
     assert SyncFlow.objects.count() == 0
 
 
-def test_the_bundle_file_imports_as_it_is_through_the_admins_json_format():
-    make_fxiaoke(scenarios.CRM_PLACEHOLDER), make_k3cloud(scenarios.ERP_PLACEHOLDER)
+def test_the_bundle_file_imports_as_it_is_through_the_admins_json_format_and_passes_the_metadata_check(
+    sandbox,
+):
+    # The installer leaves the check out (see ``install``): the shipped rows pass it here.
+    seeded = sandbox.seed(size=4, seed=11)
+    crm_connector(sandbox, seeded["fxiaoke"], slug=scenarios.CRM_PLACEHOLDER)
+    erp_connector(sandbox, seeded["k3cloud"], slug=scenarios.ERP_PLACEHOLDER)
     dataset = JSON().create_dataset(scenarios.BUNDLE.read_text(encoding="utf-8"))
 
     result = SyncFlowResource().import_data(dataset, dry_run=False)

@@ -6,7 +6,7 @@ import pytest
 import tablib
 from django.utils import translation
 
-from syncjobs.models import FieldMapping, MappingVersion
+from syncjobs.models import FieldMapping, MappingVersion, ObjectMetadata
 from syncjobs.models.flow import confirmed_unlisted, snapshot_rows
 from syncjobs.resources import SyncFlowResource
 from syncjobs.services import mapping_checks
@@ -134,30 +134,105 @@ def test_an_unreachable_system_asks_for_a_confirmation(flow, settings):
     assert save_checked_mapping(flow, snapshot_rows(flow), confirmed=["FNumber", "FName"])[1]
 
 
-def test_an_import_is_checked_against_the_kept_metadata_only(flow):
-    rows = with_row(flow, "FDocumentStatus", "acount_no")
-    assert mapping_checks.import_messages(flow, rows) == []  # nothing kept yet: unchecked, no call
-
-    mapping_checks.check_rows(flow, rows)  # the editor asked both systems
-    lines = mapping_checks.import_messages(flow, rows)
-
-    assert len(lines) == 2 and "read-only" in lines[0] and "“acount_no”" in lines[1]
-
-
-def test_a_flow_import_refuses_a_row_the_kept_metadata_calls_read_only(flow):
-    mapping_checks.check_rows(flow, snapshot_rows(flow))  # what the editor asked is kept
+def exported_with(flow, *extra):
+    """The flow's export, its mapping rows followed by ``extra`` rows (as an edited file)."""
     dataset = SyncFlowResource().export(type(flow).objects.filter(pk=flow.pk))
-    rows = json.loads(dataset["mappings"][0]) + [
-        {"target_path": "FDocumentStatus", "source_path": "name", "position": 30}
+    return tablib_with_mappings(dataset, json.dumps(json.loads(dataset["mappings"][0]) + list(extra)))
+
+
+def import_problems(dataset, dry_run=False):
+    result = SyncFlowResource().import_data(dataset, dry_run=dry_run)
+    return [str(message) for row in result.invalid_rows for message in row.error.messages]
+
+
+def unreachable(connector, settings):
+    settings.INTEGRATION_HUB_RETRY_BASE_SECONDS = settings.INTEGRATION_HUB_RETRY_CAP_SECONDS = 0
+    settings.INTEGRATION_HUB_HTTP_MAX_RETRIES = 0
+    connector.base_url, connector.timeout = "http://127.0.0.1:9", 2
+    connector.save()
+
+
+def test_an_import_asks_the_systems_when_no_metadata_is_kept_and_keeps_it(flow):
+    assert not ObjectMetadata.objects.exists()  # a fresh installation: nothing asked yet
+    dataset = exported_with(
+        flow,
+        {"target_path": "FDocumentStatus", "source_path": "name", "position": 30},
+        {"target_path": "FTEL", "source_path": "acount_no", "position": 40},
+    )
+
+    problems = import_problems(dataset)
+
+    assert problems[0].startswith("Row 3: “FDocumentStatus” of BD_Customer is read-only")
+    assert problems[1].startswith("Row 4: the source field “acount_no” does not exist in AccountObj")
+    assert 'add "not_in_metadata": true to the row' in problems[1]
+    assert set(ObjectMetadata.objects.values_list("object_name", flat=True)) == {"AccountObj", "BD_Customer"}
+    assert not FieldMapping.objects.filter(flow=flow, target_path__in=["FDocumentStatus", "FTEL"]).exists()
+
+
+def test_a_row_marked_not_in_the_metadata_is_imported_the_version_records_it_and_the_export_keeps_it(flow):
+    marked = {"target_path": "FTEL", "source_path": "no_such_field", "position": 30, "not_in_metadata": True}
+
+    assert import_problems(exported_with(flow, marked)) == []
+
+    version = MappingVersion.objects.get(flow=flow)
+    assert version.unlisted_fields == [{"target_path": "FTEL", "fields": ["no_such_field"]}]
+    assert FieldMapping.objects.get(flow=flow, target_path="FTEL").source_path == "no_such_field"
+    exported = SyncFlowResource().export(type(flow).objects.filter(pk=flow.pk))
+    assert [row.get("not_in_metadata") for row in json.loads(exported["mappings"][0])] == [None, None, True]
+    result = SyncFlowResource().import_data(exported, dry_run=False)
+    assert [row.import_type for row in result.rows] == ["skip"]
+
+
+def test_an_unreachable_system_refuses_the_import_naming_the_connector_and_the_reason(flow, settings):
+    unreachable(flow.source_connector, settings)
+    dataset = exported_with(flow, {"target_path": "FTEL", "source_path": "tel", "position": 30})
+
+    with translation.override("zh-hans"):
+        problems = import_problems(dataset)
+
+    assert len(problems) == 3  # every row reads a field of the CRM, which cannot be asked
+    # The connector and the reason; the connectors' own words (English) only as the detail.
+    assert (
+        "“account_no”" in problems[0] and "无法向 CRM crm-" in problems[0] and "（AccountObj）" in problems[0]
+    )
+    assert "cannot reach fxiaoke" in problems[0]
+    assert not FieldMapping.objects.filter(flow=flow, target_path="FTEL").exists()
+    assert not MappingVersion.objects.filter(flow=flow).exists()
+
+
+def test_rows_marked_not_in_the_metadata_go_in_while_a_system_cannot_be_asked(flow, settings):
+    unreachable(flow.source_connector, settings)
+    dataset = SyncFlowResource().export(type(flow).objects.filter(pk=flow.pk))
+    rows = [{**row, "not_in_metadata": True} for row in json.loads(dataset["mappings"][0])]
+
+    assert import_problems(tablib_with_mappings(dataset, json.dumps(rows))) == []
+
+    assert MappingVersion.objects.get(flow=flow).unlisted_fields == [
+        {"target_path": "FNumber", "fields": ["account_no"]},
+        {"target_path": "FName", "fields": ["name"]},
     ]
-    dataset = tablib_with_mappings(dataset, json.dumps(rows))
 
-    result = SyncFlowResource().import_data(dataset, dry_run=False)
 
-    assert result.has_validation_errors()
-    messages = " ".join(str(e) for row in result.invalid_rows for e in row.error.messages)
-    assert "Row 3: “FDocumentStatus” of BD_Customer is read-only" in messages
-    assert not FieldMapping.objects.filter(flow=flow, target_path="FDocumentStatus").exists()
+def test_a_flow_file_with_one_refused_row_changes_no_flow(flow, sandbox, tenants):
+    other = make_flow(
+        "checked-contacts", flow.source_connector, flow.target_connector, target_object="BD_Customer"
+    )
+    make_mapping(other, "FName", "name")
+    dataset = SyncFlowResource().export(type(flow).objects.order_by("slug"))
+    good = json.loads(dataset["mappings"][0]) + [
+        {"target_path": "FTEL", "source_path": "tel", "position": 30}
+    ]
+    bad = json.loads(dataset["mappings"][1]) + [{"target_path": "FTEL", "source_path": "acount_no"}]
+    edited = tablib.Dataset(headers=dataset.headers)
+    index = dataset.headers.index("mappings")
+    for row, cell in zip(dataset, (good, bad), strict=True):
+        edited.append([*row[:index], json.dumps(cell), *row[index + 1 :]])
+
+    problems = import_problems(edited)
+
+    assert len(problems) == 1 and "“acount_no”" in problems[0]
+    assert not FieldMapping.objects.filter(target_path="FTEL").exists()
+    assert not MappingVersion.objects.exists()
 
 
 def tablib_with_mappings(dataset, cell):
