@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from syncjobs.models import Severity
-from syncjobs.operations.notify.causes import label_of
+from syncjobs.operations.notify.causes import Link, label_of
 
 REASON_CHARS = 160
 DIGEST_TITLES = 10
@@ -38,16 +38,39 @@ def alert_message(alert):
     """The message announcing ``alert``."""
     severity = Severity(alert.severity)
     title = f"[{severity.label}] {alert.subject}"
-    lines = _summary(alert, severity) + _records(alert) + _links(alert)
+    lines = _summary(alert, severity) + _records(alert) + link_lines(alert.links)
     return Message(title, "\n".join(lines), _event("alert", alert, title), TONES[severity])
 
 
-def recovery_message(state):
-    """The message saying the cause of ``state`` (an ``AlertState``) cleared."""
+def recovery_message(state, flows=()):
+    """The message saying the cause of ``state`` (an ``AlertState``) cleared, naming ``flows``
+    (the cause's flows that still exist) and linking to the pages its alert linked to."""
     title = _("[Recovered] %(title)s") % {"title": state.title}
-    text = _("**%(cause)s** has cleared; no action is needed.") % {"cause": label_of(state.kind)}
-    event = {"event": "recovery", "cause": state.cause, "kind": state.kind, "title": title, "text": text}
+    lines = [_("**%(cause)s** has cleared; no action is needed.") % {"cause": label_of(state.kind)}]
+    names = ", ".join(str(flow) for flow in flows)
+    if names:
+        lines.append(_("**Flow**: %(flow)s") % {"flow": names})
+    links = _recovery_links(flows)
+    lines += link_lines(links)
+    text = "\n".join(lines)
+    event = {
+        "event": "recovery",
+        "cause": state.cause,
+        "kind": state.kind,
+        "title": title,
+        "text": text,
+        "flow": names,
+        "links": _absolute_links(links),
+    }
     return Message(title, text, event, "recovered")
+
+
+def _recovery_links(flows):
+    # A cause of one flow linked to its records needing attention; every alert to the dashboard.
+    dashboard = Link(_("Dashboard"), "admin:index")
+    if len(flows) != 1:
+        return (dashboard,)
+    return (Link(_("Records needing attention"), "console:flow_failures", (flows[0].pk,)), dashboard)
 
 
 def test_message(channel):
@@ -94,10 +117,15 @@ def _records(alert):
     return lines
 
 
-def _links(alert):
-    links = [(link.label, absolute(link)) for link in alert.links]
-    shown = [f"[{label}]({url})" for label, url in links if url]
+def link_lines(links):
+    """The lines linking to ``links``' pages (none without a public base URL)."""
+    shown = [f"[{label}]({url})" for label, url in _absolute_links(links).items()]
     return ["", " | ".join(shown)] if shown else []
+
+
+def _absolute_links(links):
+    """``{label: address}`` of ``links``; empty without a public base URL."""
+    return {str(link.label): url for link in links if (url := absolute(link))}
 
 
 def _event(name, alert, title):
@@ -110,5 +138,5 @@ def _event(name, alert, title):
         "flow": alert.flow_name,
         "facts": {str(label): value for label, value in alert.facts},
         "records": [{"record": str(number), "reason": str(reason)} for number, reason in alert.records],
-        "links": {str(link.label): absolute(link) for link in alert.links if absolute(link)},
+        "links": _absolute_links(alert.links),
     }

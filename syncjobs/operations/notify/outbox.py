@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from connectors.errors import ConnectorError, RateLimitedError, TransientError
 from connectors.retrying import capped_exponential
 from syncjobs.crypto import CredentialDecryptionError
-from syncjobs.models import AlertState, ChannelDelivery, DeliveryKind, DeliveryStatus, Severity
+from syncjobs.models import AlertState, ChannelDelivery, DeliveryKind, DeliveryStatus, Severity, SyncFlow
 from syncjobs.operations.notify import channels, messages, routing
 
 logger = logging.getLogger(__name__)
@@ -67,14 +67,9 @@ def announce_recoveries(current_causes, now):
             found = routing.targets(
                 None, recovery=True, kind=state.kind, severity=state.severity, flow_ids=state.flow_ids
             )
-            queue(
-                found,
-                messages.recovery_message(state),
-                DeliveryKind.RECOVERY,
-                state.cause,
-                state.severity,
-                now,
-            )
+            flows = list(SyncFlow.objects.filter(pk__in=state.flow_ids).order_by("name"))
+            message = messages.recovery_message(state, flows)
+            queue(found, message, DeliveryKind.RECOVERY, state.cause, state.severity, now)
 
 
 def queue(targets, message, kind, cause, severity, now):

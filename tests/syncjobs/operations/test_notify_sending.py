@@ -89,7 +89,8 @@ def test_one_message_per_cause_per_hour_then_a_recovery_once(sandbox, robots):
     kinds = list(ChannelDelivery.objects.order_by("id").values_list("kind", flat=True))
     assert kinds == [DeliveryKind.ALERT, DeliveryKind.ALERT, DeliveryKind.RECOVERY]
     texts = robot_messages(sandbox, robots, "wecom")
-    assert len(texts) == 3 and "[Recovered]" in texts[-1]
+    assert len(texts) == 3 and "[Recovered]" in texts[-1] and "**Flow**: Customers" in texts[-1]
+    assert f"(https://hub.example.com/admin/console/flows/{flow.pk}/failures/)" in texts[-1]
     assert not AlertState.objects.get().active
 
 
