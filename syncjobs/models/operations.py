@@ -14,6 +14,8 @@ class AlertNotice(models.Model):
 
     ``cause`` names what went wrong and where (``flow-failing:12``, ``breaker-open:k3cloud:erp``)
     and is unique, so the right to send is claimed by compare-and-set on ``last_sent_at``.
+    ``message`` is the text of the mail the admins got; blank when that send reached only the
+    rules' channels, so its recovery is not mailed.
     """
 
     cause = models.CharField(_("cause"), max_length=200, unique=True)

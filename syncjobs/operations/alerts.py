@@ -9,6 +9,10 @@ queued tasks that stopped moving (the oldest has waited too long). Each is one f
 registered with ``@cause(kind, label)`` that takes the ``Check`` and returns ``Alert``s: a new
 cause plugs in by writing that one function.
 
+Whether a cause is open is kept once, in its ``AlertState`` (``notify.outbox``): closing it
+announces the recovery to the rules' channels and, when they were mailed the alert, to the
+admins, in the same transaction.
+
 The check runs on a schedule; the right to send a cause is claimed with a compare-and-set on
 its ``AlertNotice`` row, so two checks never send it twice. Messages to channels are queued
 as ``ChannelDelivery`` rows and sent (and retried) at the end of the check, never by a run.
@@ -40,7 +44,7 @@ from syncjobs.models import (
     SyncRun,
 )
 from syncjobs.operations import drift, lag_alerts, mail  # noqa: F401 - drift registers the metadata-drift cause
-from syncjobs.operations.notify import outbox, routing
+from syncjobs.operations.notify import messages, outbox, routing
 from syncjobs.operations.notify.causes import CAUSES, Alert, Check, Link, cause
 from syncjobs.operations.queue import oldest_queued_age
 from syncjobs.queries.failures import open_counts, open_records
@@ -292,8 +296,12 @@ cause("queue-stalled", gettext_lazy("Queue stalled"))(lambda check: stalled_queu
 
 
 def claim(alert, now):
-    """True for the one caller that may mail ``alert`` now (none was sent this past hour)."""
-    values = {"subject": alert.subject[:255], "message": alert.body, "last_sent_at": now}
+    """True for the one caller that may send ``alert`` now (none was sent this past hour).
+
+    The notice's ``message`` is blank until the admins' mail has gone (``note_mailed``): a send
+    that reached only the rules' channels is no mail, and gets no recovery mail.
+    """
+    values = {"subject": alert.subject[:255], "message": "", "last_sent_at": now}
     due = AlertNotice.objects.filter(cause=alert.cause, last_sent_at__lte=now - QUIET_PERIOD)
     if due.update(sent_count=F("sent_count") + 1, **values):
         return True
@@ -305,22 +313,53 @@ def claim(alert, now):
     return True
 
 
-def _mail(alert, to, channels_too):
-    """Mail the admins. Without channels a failure is raised (the cause stays unclaimed for the
-    next check); with channels it is logged, so a broken mail server never holds their messages."""
+def note_mailed(cause, body):
+    AlertNotice.objects.filter(cause=cause).update(message=body)
+
+
+def was_mailed(state):
+    """Whether the admins were mailed the alert of ``state`` (an ``AlertState``) while it was open."""
+    notices = AlertNotice.objects.filter(cause=state.cause, last_sent_at__gte=state.opened_at)
+    return notices.exclude(message="").exists()
+
+
+def _mail(cause, subject, body, to, channels_too):
+    """Mail the admins; True when sent. Without channels a failure is raised (the cause stays as
+    it was for the next check); with channels it is logged, so a broken mail server never holds
+    their messages."""
     try:
-        mail.send(alert.subject, alert.body, to)
+        mail.send(subject, body, to)
     except (SMTPException, OSError):
         if not channels_too:
             raise
-        logger.warning("The alert mail about %s could not be sent; its channels still get it", alert.cause)
+        logger.warning("The alert mail about %s could not be sent; its channels still get it", cause)
+        return False
+    return True
+
+
+def _mail_alert(alert, to, channels_too):
+    body = "\n".join([alert.body, *messages.link_lines(alert.links)])
+    if _mail(alert.cause, alert.subject, body, to, channels_too):
+        note_mailed(alert.cause, body)
+
+
+def _recovery_mailer(to):
+    """Mails the admins the recovery of a cause they were mailed (the same text a mail channel gets)."""
+
+    def mail_recovery(state, message, targets):
+        if to and was_mailed(state):
+            _mail(state.cause, message.title, message.text, to, channels_too=bool(targets))
+
+    return mail_recovery
 
 
 def send_alerts(now=None, state=None):
     """Send each current alert not sent in the past hour; announce the causes that cleared.
 
     Each alert is mailed to the integration admins (as always) and queued for the channels of
-    the rules it matches; then every due message is sent. Returns the causes sent.
+    the rules it matches; a cleared cause's recovery goes to the rules that announce recoveries
+    and, once, to the admins when they were mailed its alert. Then every due message is sent.
+    Returns the causes sent.
     """
     now = now or timezone.now()
     sent = []
@@ -335,8 +374,8 @@ def send_alerts(now=None, state=None):
                 if claim(alert, now):
                     outbox.open_cause(alert, targets, now)
                     if to:
-                        _mail(alert, to, channels_too=bool(targets))
+                        _mail_alert(alert, to, channels_too=bool(targets))
                     sent.append(alert.cause)
-        outbox.announce_recoveries({alert.cause for alert in current}, now)
+        outbox.announce_recoveries({alert.cause for alert in current}, now, _recovery_mailer(to))
     outbox.deliver_due(now)
     return sent

@@ -57,8 +57,12 @@ def open_cause(alert, targets, now):
     queue(targets, message, DeliveryKind.ALERT, alert.cause, alert.severity, now)
 
 
-def announce_recoveries(current_causes, now):
-    """Close each open cause no longer current and queue its recovery message (once)."""
+def announce_recoveries(current_causes, now, on_recovery=None):
+    """Close each open cause no longer current and queue its recovery message (once).
+
+    ``on_recovery(state, message, targets)`` runs in the transaction that closes the cause (the
+    admins' mail): when it raises, the cause stays open and the next check announces it again.
+    """
     for state in AlertState.objects.filter(active=True).exclude(cause__in=current_causes):
         with transaction.atomic():
             closed = AlertState.objects.filter(pk=state.pk, active=True).update(active=False, cleared_at=now)
@@ -70,6 +74,8 @@ def announce_recoveries(current_causes, now):
             flows = list(SyncFlow.objects.filter(pk__in=state.flow_ids).order_by("name"))
             message = messages.recovery_message(state, flows)
             queue(found, message, DeliveryKind.RECOVERY, state.cause, state.severity, now)
+            if on_recovery is not None:
+                on_recovery(state, message, found)
 
 
 def queue(targets, message, kind, cause, severity, now):

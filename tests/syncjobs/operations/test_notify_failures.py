@@ -6,6 +6,7 @@ import socket
 from datetime import time, timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from connectors import quota
@@ -140,6 +141,20 @@ def test_a_broken_mail_server_does_not_hold_the_robots_messages(
 
     assert len(robot_messages(sandbox, robots, "wecom")) == 1
     assert "alert mail about flow-failing:customers could not be sent" in caplog.text
+
+
+def test_an_alert_mail_the_server_refused_gets_no_recovery_mail(sandbox, robots, integration_admin, settings):
+    settings.EMAIL_BACKEND = "tests.syncjobs.operations.test_alerts.BrokenBackend"
+    rule(channel(sandbox, robots), causes=["flow-failing"])
+    flow = fail_flow()
+    send_alerts()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_run(flow, status=RunStatus.SUCCEEDED)
+
+    send_alerts()
+
+    assert mail.outbox == []
+    assert "[Recovered]" in robot_messages(sandbox, robots, "wecom")[-1]
 
 
 def test_a_message_for_a_channel_disabled_since_it_was_queued_is_failed_not_sent(sandbox, robots):
