@@ -6,16 +6,13 @@ this server then closes the socket with SO_LINGER 0, which sends a TCP RST, and 
 nothing. Under another server (the test client, runserver) the drop degrades to HTTP 502.
 """
 
-import logging
 import os
 import socket
-import socketserver
 import struct
 
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.http import HttpResponse
 
-logger = logging.getLogger(__name__)
+from integration_hub.serving import ConsoleRequestHandler, ThreadedConsoleServer
 
 DROP_KEY = "sandbox.drop"
 HANDLER_KEY = "sandbox.request_handler"
@@ -29,20 +26,13 @@ def drop_connection(request):
     return HttpResponse(status=204)
 
 
-class SandboxRequestHandler(WSGIRequestHandler):
-    def setup(self):
-        super().setup()
-        # Headers and body leave in separate writes; without TCP_NODELAY the body waits for
-        # the client's delayed ACK (about 40 ms on Linux) on every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+class SandboxRequestHandler(ConsoleRequestHandler):
+    """The console's request handler, which also hands itself to the app so a view can drop it."""
 
     def get_environ(self):
         environ = super().get_environ()
         environ[HANDLER_KEY] = self
         return environ
-
-    def log_message(self, format, *args):  # noqa: A002 - signature from BaseHTTPRequestHandler
-        logger.debug("%s %s", self.address_string(), format % args)
 
 
 def reset_socket(handler):
@@ -74,8 +64,8 @@ class DroppingApplication:
         return result
 
 
-class ThreadedSandboxServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class ThreadedSandboxServer(ThreadedConsoleServer):
+    # A benchmark's workers call the sandboxes many at a time: a longer backlog than the console's.
     request_queue_size = 256
 
 
