@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from syncjobs.adapters.base import ReadOptions
+from syncjobs.adapters.base import ReadOptions, chunks
 from syncjobs.adapters.clients import adapter_for
 from syncjobs.engine.options import FlowOptions
 from syncjobs.mapping import (
@@ -133,8 +133,7 @@ def _lookup_values(flow, by, values):
     if flow is None or not values:
         return {}
     found = {}
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
+    for chunk in chunks(values, _CHUNK):
         for reference in cross_references_for(flow).filter(**{f"{by}__in": chunk}):
             found[getattr(reference, by)] = reference.as_lookup()
     return found

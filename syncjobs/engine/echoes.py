@@ -24,6 +24,7 @@ import json
 
 from django.db.models import F
 
+from syncjobs.adapters.base import chunks
 from syncjobs.adapters.fxiaoke_read import COMPANION_SUFFIXES
 from syncjobs.mapping.transforms import key_text
 from syncjobs.models import CrossReference, RecordAction, RecordStatus, SyncFlow, WebhookEvent, bulk
@@ -82,10 +83,8 @@ def written_many(connector_id, object_name, values_by_id):
     """``written`` for several records of one object (a batch's writes)."""
     pushes = 1 if WebhookEvent.objects.filter(object_name=object_name).exists() else 0
     ids = list(values_by_id)
-    for start in range(0, len(ids), _CHUNK):
-        for xref in _references(connector_id, object_name, ids[start : start + _CHUNK]).only(
-            "pk", "source_id", "echo_values"
-        ):
+    for chunk in chunks(ids, _CHUNK):
+        for xref in _references(connector_id, object_name, chunk).only("pk", "source_id", "echo_values"):
             values = values_by_id[xref.source_id]
             CrossReference.objects.filter(pk=xref.pk).update(
                 echo_values={**(xref.echo_values or {}), **values}, echo_pushes=F("echo_pushes") + pushes
@@ -119,8 +118,7 @@ def _flow_references(flow, record_ids):
 def pushed_echoes(flow, record_ids):
     """Which of the pushed ``record_ids`` are the push of the hub's own write (each taken once)."""
     echoes = set()
-    for start in range(0, len(record_ids), _CHUNK):
-        chunk = record_ids[start : start + _CHUNK]
+    for chunk in chunks(record_ids, _CHUNK):
         for pk, source_id, pushes in (
             _flow_references(flow, chunk)
             .filter(echo_pushes__gt=0)
@@ -139,8 +137,7 @@ def split(flow, records):
     being counted twice; a read that finds an echo also takes its push, if one is to come.
     """
     known = {}
-    for start in range(0, len(records), _CHUNK):
-        chunk = [record.id for record in records[start : start + _CHUNK]]
+    for chunk in chunks((record.id for record in records), _CHUNK):
         for xref in _flow_references(flow, chunk):
             if xref.echo_values and xref.source_digest:
                 known[xref.source_id] = xref
